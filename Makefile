@@ -1,0 +1,28 @@
+# Two commands do all the set-up: `make demo` runs the main job, `make test` the tests.
+# Each creates the virtual environment from scratch when it is missing or stale.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+DEMO_DIR ?= runs/demo
+
+.PHONY: demo test venv clean
+
+$(STAMP): pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	# The CPU wheel of torch 2.13.0 is at hand; a bare `torch` would pull a multi-GB CUDA build.
+	$(PY) -m pip install --quiet torch==2.13.0
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+demo: $(STAMP)
+	$(VENV)/bin/voebench generate --out $(DEMO_DIR)/suite --per-condition 3 --seed 0 --workers 2
+	@echo "contact sheets:"; ls $(DEMO_DIR)/suite/previews/contact_*.png
+
+test: $(STAMP)
+	$(PY) -m pytest -q
+
+clean:
+	rm -rf $(VENV) runs

@@ -1,0 +1,1 @@
+"""voebench harness: command line and (later) scoring and metrics."""

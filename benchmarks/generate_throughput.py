@@ -1,0 +1,97 @@
+"""Generator throughput against the bare PyBullet floor.
+
+For each resolution: clips/s of the full generator with one worker (sampling, rejection,
+simulation, rendering, splicing, hashing, compressed writes; previews excluded), clips/s of
+the floor on the same accepted scenes (PyBullet stepping + getCameraImage only, for every
+clip the quadruplets contain), their ratio (target >= 0.8), and the 1 -> 2 worker speed-up
+(target >= 1.8x).
+
+    python benchmarks/generate_throughput.py [--per-condition 3] [--write docs/performance.md]
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import tempfile
+import time
+
+import numpy as np
+import pybullet
+
+from scenes.generate import GenerateConfig, generate
+from scenes.items import Item, item_seed
+from scenes.principles import principle
+from scenes.quadruplet import Reject, build_quadruplet
+from scenes.world import World
+
+
+def accepted_pairs(cfg: GenerateConfig):
+    """The scene pairs the generator ends up rendering (replaying its rejection sampling)."""
+    pairs = []
+    for item in cfg.items():
+        rng = np.random.default_rng(item_seed(cfg.seed, item))
+        while True:
+            pair = principle(item.principle).sample(rng, item.condition, cfg.frames, cfg.fps)
+            try:
+                build_quadruplet(pair, item.condition, 32, rng)
+                pairs.append(pair)
+                break
+            except Reject:
+                continue
+    return pairs
+
+
+def floor_seconds(pairs, resolution: int) -> float:
+    """Step and render each clip of each quadruplet, nothing else."""
+    start = time.perf_counter()
+    for pair in pairs:
+        runs = [pair.a, pair.b] + ([pair.a, pair.b] if pair.design == "crossed" else [])
+        for spec in runs:
+            with World(spec) as world:
+                world.simulate(render=True, resolution=resolution)
+    return time.perf_counter() - start
+
+
+def generator_seconds(cfg: GenerateConfig) -> float:
+    with tempfile.TemporaryDirectory() as out:
+        cfg.out = out
+        start = time.perf_counter()
+        generate(cfg, progress=False, previews=False)
+        return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--per-condition", type=int, default=3)
+    parser.add_argument("--write", help="also write the table to this Markdown file")
+    args = parser.parse_args()
+    lines = [
+        f"Machine: {platform.machine()}, {os.cpu_count()} cores, {platform.system()}, "
+        f"python {platform.python_version()}, pybullet API {pybullet.getAPIVersion()}; 32 frames, TinyRenderer.",
+        f"Work: {args.per_condition} quadruplets per principle x condition (7 x 2 cells), 4 clips each.",
+        "",
+        "| resolution | generator clips/s (1 worker) | floor clips/s | ratio (target >= 0.8) | 2 workers clips/s | speed-up (target >= 1.8x) |",
+        "|---|---|---|---|---|---|",
+    ]
+    for resolution in (64, 128):
+        cfg = GenerateConfig(out="", per_condition=args.per_condition, resolution=resolution, seed=123)
+        clips = len(cfg.items()) * 4
+        pairs = accepted_pairs(cfg)
+        floor = floor_seconds(pairs, resolution)
+        one = generator_seconds(cfg)
+        cfg.workers = 2
+        two = generator_seconds(cfg)
+        lines.append(f"| {resolution}x{resolution} | {clips / one:.1f} | {clips / floor:.1f} | {floor / one:.2f} | "
+                     f"{clips / two:.1f} | {one / two:.2f}x |")
+        print(lines[-1], flush=True)
+    text = "\n".join(lines) + "\n"
+    print(text)
+    if args.write:
+        with open(args.write, "w") as f:
+            f.write("# Generator throughput\n\nWritten by `python benchmarks/generate_throughput.py --write "
+                    f"{args.write}`.\n\n{text}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,220 @@
+"""Generate a dataset: validate the config, build missing items in parallel, write the index.
+
+Resumable: an item counts as done only when its record (DIR/items/<key>.json) exists and
+every clip it lists is on disk with the recorded sha256; anything else is rebuilt. Output
+is byte-identical for any number of workers: items are independent and the manifest is
+sorted.
+"""
+from __future__ import annotations
+
+import json
+import os
+import platform
+import tempfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import pybullet
+
+from .dataset import (DatasetError, atomic_write_bytes, content_hash, sha256_file, write_json, write_manifest)
+from .items import Item, Settings, build_item
+from .principles import NAMES
+from .quadruplet import CONDITIONS
+
+MIN_FRAMES = 24  # the scenarios need ~0.6 s before, during and after an occlusion at 16 fps
+MAX_FRAMES = 128
+MIN_RESOLUTION, MAX_RESOLUTION = 32, 512
+RENDERERS = ("tiny", "egl")
+DEFAULT_PER_CONDITION = 20
+DEFAULT_TRAIN_CLIPS = 200
+
+
+class ConfigError(ValueError):
+    """A generation setting is invalid; nothing has been written."""
+
+
+@dataclass
+class GenerateConfig:
+    out: str
+    split: str = "test"
+    principles: list[str] = field(default_factory=lambda: list(NAMES))
+    conditions: list[str] = field(default_factory=lambda: list(CONDITIONS))
+    per_condition: int = DEFAULT_PER_CONDITION  # quadruplets per principle x condition (test)
+    clips: int = DEFAULT_TRAIN_CLIPS  # playground clips (train)
+    seed: int = 0
+    resolution: int = 64
+    frames: int = 32
+    fps: int = 16
+    workers: int = 1
+    renderer: str = "tiny"
+
+    def validate(self) -> None:
+        if self.split not in ("test", "train"):
+            raise ConfigError(f"split must be 'test' or 'train', got {self.split!r}")
+        unknown = [p for p in self.principles if p not in NAMES]
+        if unknown:
+            raise ConfigError(f"unknown principle(s) {', '.join(unknown)}; known: {', '.join(NAMES)}")
+        if not self.principles:
+            raise ConfigError("no principles selected")
+        bad = [c for c in self.conditions if c not in CONDITIONS]
+        if bad or not self.conditions:
+            raise ConfigError(f"conditions must be among {CONDITIONS}, got {self.conditions}")
+        if not MIN_RESOLUTION <= self.resolution <= MAX_RESOLUTION:
+            raise ConfigError(f"resolution must be {MIN_RESOLUTION}..{MAX_RESOLUTION} pixels, got {self.resolution}")
+        if not MIN_FRAMES <= self.frames <= MAX_FRAMES:
+            raise ConfigError(f"frames must be {MIN_FRAMES}..{MAX_FRAMES} (the scenarios need at least "
+                              f"{MIN_FRAMES} frames at {self.fps} fps), got {self.frames}")
+        if self.fps != 16:
+            raise ConfigError(f"fps is fixed at 16 (physics runs at 240 Hz, 15 steps a frame), got {self.fps}")
+        for name in ("per_condition", "clips", "workers"):
+            if getattr(self, name) < 1:
+                raise ConfigError(f"{name} must be at least 1, got {getattr(self, name)}")
+        if self.seed < 0:
+            raise ConfigError(f"seed must be >= 0, got {self.seed}")
+        if self.renderer not in RENDERERS:
+            raise ConfigError(f"renderer must be one of {RENDERERS}, got {self.renderer!r}")
+        if self.renderer == "egl":
+            raise ConfigError("renderer 'egl' needs a GPU machine with the EGL plugin; this build "
+                              "renders with 'tiny' (TinyRenderer, CPU) only")
+        _check_writable(Path(self.out))
+
+    def items(self) -> list[Item]:
+        if self.split == "train":
+            return [Item("train", k) for k in range(self.clips)]
+        return [Item("test", k, p, c) for p in self.principles for c in self.conditions
+                for k in range(self.per_condition)]
+
+    def settings(self) -> Settings:
+        return Settings(self.seed, self.resolution, self.frames, self.fps)
+
+
+def _check_writable(out: Path) -> None:
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=out, prefix=".write-test-"):
+            pass
+    except OSError as e:
+        raise ConfigError(f"output directory {out} is not writable: {e.strerror or e}") from None
+
+
+def _check_compatible(cfg: GenerateConfig) -> None:
+    """Refuse to mix settings inside one directory (a resume must use the same config)."""
+    path = Path(cfg.out) / "dataset.json"
+    if not path.exists():
+        return
+    try:
+        old = json.loads(path.read_text())["config"]
+    except (ValueError, KeyError) as e:
+        raise ConfigError(f"{path}: unreadable ({e}); remove it or choose another --out") from None
+    for key in ("split", "seed", "resolution", "frames", "fps", "renderer"):
+        if old.get(key) != getattr(cfg, key):
+            raise ConfigError(f"{path}: existing dataset has {key}={old.get(key)!r}, not {getattr(cfg, key)!r}; "
+                              "use another --out or the same settings")
+
+
+def _done(out: Path, item: Item) -> dict | None:
+    """The item's record if it and all its clips are complete and intact, else None."""
+    path = out / "items" / f"{item.key}.json"
+    try:
+        record = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None
+    for row in record.get("rows", []):
+        clip = out / row["path"]
+        if not clip.exists() or sha256_file(clip) != row["sha256"]:
+            return None
+    return record if record.get("rows") else None
+
+
+def _store(out: Path, result: dict) -> dict:
+    for row, data in zip(result["rows"], result["blobs"]):
+        atomic_write_bytes(out / row["path"], data)
+    record = {"key": result["key"], "rows": result["rows"], "meta": result["meta"]}
+    write_json(out / "items" / f"{result['key']}.json", record)  # last: marks the item done
+    return record
+
+
+def _run_items(todo: list[Item], settings: Settings, workers: int, progress: bool):
+    from tqdm import tqdm
+
+    bar = tqdm(total=len(todo), unit="item", desc="generate", disable=not progress, dynamic_ncols=True)
+    try:
+        if workers == 1:
+            for item in todo:
+                yield build_item(item, settings)
+                bar.update()
+        else:
+            from joblib import Parallel, delayed
+
+            jobs = Parallel(n_jobs=workers, backend="loky", return_as="generator_unordered", batch_size=1)
+            for result in jobs(delayed(build_item)(item, settings) for item in todo):
+                yield result
+                bar.update()
+    finally:
+        bar.close()
+
+
+def generate(cfg: GenerateConfig, progress: bool = True, previews: bool = True) -> dict:
+    """Generate (or finish) the dataset described by cfg; return its dataset.json content."""
+    cfg.validate()
+    _check_compatible(cfg)
+    out = Path(cfg.out)
+    items = cfg.items()
+    records, todo = {}, []
+    for item in items:
+        record = _done(out, item)
+        if record is None:
+            todo.append(item)
+        else:
+            records[item.key] = record
+    for result in _run_items(todo, cfg.settings(), cfg.workers, progress):
+        records[result["key"]] = _store(out, result)
+    rows = [row for item in items for row in records[item.key]["rows"]]
+    write_manifest(out, rows)
+    info = _dataset_info(cfg, rows)
+    write_json(out / "dataset.json", info)
+    if previews and cfg.split == "test":
+        from .previews import write_previews
+
+        write_previews(out, progress=progress)
+    return info
+
+
+def _dataset_info(cfg: GenerateConfig, rows: list[dict]) -> dict:
+    counts: dict = {"clips": len(rows)}
+    if cfg.split == "test":
+        quads: dict = {}
+        for row in rows:
+            quads.setdefault(row["principle"], {}).setdefault(row["condition"], set()).add(row["quad_id"])
+        counts["quadruplets"] = {p: {c: len(q) for c, q in conds.items()} for p, conds in quads.items()}
+    config = asdict(cfg)
+    config.pop("out")
+    config.pop("workers")  # does not change the output
+    return {
+        "voebench_version": _package_version("voebench"),
+        "pybullet_version": pybullet.getAPIVersion(),
+        "pybullet_package": _package_version("pybullet"),
+        "platform": f"{platform.system()} {platform.machine()} python {platform.python_version()}",
+        "renderer": {"tiny": "TinyRenderer (CPU), shadows off"}[cfg.renderer],
+        "resolution": cfg.resolution, "fps": cfg.fps, "frames": cfg.frames, "seed": cfg.seed,
+        "split": cfg.split, "config": config, "counts": counts, "content_hash": content_hash(rows),
+    }
+
+
+def _package_version(name: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def load_info(directory: str | os.PathLike) -> dict:
+    path = Path(directory) / "dataset.json"
+    try:
+        return json.loads(path.read_text())
+    except FileNotFoundError:
+        raise DatasetError(f"{path}: missing (is {directory} a voebench dataset?)") from None
+    except ValueError as e:
+        raise DatasetError(f"{path}: not valid JSON ({e})") from None

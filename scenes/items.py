@@ -1,0 +1,109 @@
+"""Items: the unit of work. A test item is one quadruplet, a train item one playground clip.
+
+Each item owns one numpy Generator seeded from (suite seed, split, principle, condition,
+index), so an item is the same whichever worker builds it, in whatever order.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+import numpy as np
+
+from .dataset import encode_clip, sha256_bytes
+from .principles import principle
+from .quadruplet import Clip, Reject, build_quadruplet
+from .world import simulate_and_render
+
+MAX_ATTEMPTS = 60
+
+
+@dataclass(frozen=True)
+class Item:
+    split: str  # test | train
+    index: int
+    principle: str = ""
+    condition: str = ""
+
+    @property
+    def key(self) -> str:
+        if self.split == "train":
+            return f"train-{self.index:06d}"
+        return f"{self.principle}-{self.condition}-{self.index:04d}"
+
+
+@dataclass(frozen=True)
+class Settings:
+    seed: int
+    resolution: int
+    frames: int
+    fps: int = 16
+
+
+def item_seed(seed: int, item: Item) -> int:
+    text = f"{seed}:{item.split}:{item.principle}:{item.condition}:{item.index}"
+    return int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "big") >> 1
+
+
+def clip_arrays(clip: Clip, body_names: list[str]) -> dict[str, np.ndarray]:
+    return {
+        "frames": clip.frames,
+        "masks": clip.masks,
+        # Recorded body states (for physical checks); mask value i is body_names[i-1].
+        "positions": clip.states.positions.astype(np.float32),
+        "orientations": clip.states.orientations.astype(np.float32),
+        "body_names": np.array(body_names),
+    }
+
+
+def _clip_id(item_key: str, seed: int, data: bytes) -> str:
+    # Content-derived: reveals nothing about which clips of a quadruplet are possible.
+    return hashlib.sha256(f"{seed}:{item_key}:".encode() + data).hexdigest()[:16]
+
+
+def build_item(item: Item, settings: Settings) -> dict:
+    """Build one item; return its record: manifest rows, clip bytes and metadata."""
+    s = item_seed(settings.seed, item)
+    rng = np.random.default_rng(s)
+    if item.split == "train":
+        from .playground import sample_playground
+
+        spec, axes = sample_playground(rng, settings.frames, settings.fps)
+        states, frames, masks = simulate_and_render(spec, settings.resolution)
+        clips = [Clip(frames, masks, states, True)]
+        names = [b.name for b in spec.bodies]
+        meta = {"axes": axes, "attempts": 1}
+    else:
+        module = principle(item.principle)
+        for attempt in range(1, MAX_ATTEMPTS + 1):
+            pair = module.sample(rng, item.condition, settings.frames, settings.fps)
+            try:
+                quad = build_quadruplet(pair, item.condition, settings.resolution, rng)
+                break
+            except Reject:
+                continue
+        else:
+            raise RuntimeError(f"{item.key}: no valid quadruplet in {MAX_ATTEMPTS} sampled scenes")
+        clips = quad.clips
+        names = [b.name for b in pair.a.bodies]
+        meta = dict(quad.meta, attempts=attempt, manipulated=list(pair.manipulated),
+                    manipulated_ids=list(quad.manipulated_ids))
+    rows, blobs = [], []
+    for clip in clips:
+        data = encode_clip(clip_arrays(clip, names))
+        clip_id = _clip_id(item.key, settings.seed, data)
+        test = item.split == "test"
+        rows.append({
+            "clip_id": clip_id, "split": item.split,
+            "principle": item.principle if test else "", "condition": item.condition if test else "",
+            "quad_id": item.key if test else "", "possible": int(clip.possible),
+            "violation_frame": clip.violation_frame, "reveal_frame": clip.reveal_frame,
+            "n_objects": int(meta.get("axes", {}).get("n_objects", 0)), "seed": s,
+            "path": f"clips/{clip_id}.npz", "sha256": sha256_bytes(data),
+        })
+        blobs.append(data)
+    # The role of each clip in the quadruplet (A, B, A→B, B→A) for previews and tests.
+    meta["roles"] = {row["clip_id"]: role for row, role in zip(rows, ("A", "B", "AB", "BA"))}
+    meta["partners"] = {row["clip_id"]: (rows[c.partner]["clip_id"] if c.partner >= 0 else "")
+                        for row, c in zip(rows, clips)}
+    return {"key": item.key, "rows": rows, "blobs": blobs, "meta": meta}

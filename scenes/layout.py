@@ -1,0 +1,98 @@
+"""Shared stage mechanics for every principle: camera jitter, objects, screens, distractors.
+
+The stage: moving objects travel along x in the lane (y≈0), screens stand at y≈-0.8 between
+lane and camera, distractors rest or move in a back lane (y≥0.9) where they meet nothing.
+About ±2 m of the lane are in view at the default camera.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .spec import PALETTE, SCREEN_COLOUR, SHAPES, Body, Camera, Keyframe
+
+LANE_Y = 0.0
+SCREEN_Y = -0.8
+SCREEN_THICKNESS = 0.06
+BACK_LANES = (0.9, 1.5)
+VIEW_HALF_WIDTH = 1.8  # half-width of the lane in view (metres)
+ENTRY_X = 2.5  # |x| where an object is fully out of view
+CAMERA_Y = -5.0
+# Seen from the camera, a screen at SCREEN_Y hides this many metres of lane per metre of width.
+LANE_PER_SCREEN = (LANE_Y - CAMERA_Y) / (SCREEN_Y - CAMERA_Y)
+OBJECT_SIZES = (0.36, 0.52)  # full extent; ~7-10 px at 64x64
+SCREEN_HEIGHTS = (0.85, 1.0)  # tall enough to hide the largest object in the lane
+
+
+def sample_camera(rng: np.random.Generator) -> Camera:
+    """Small per-item camera jitter: a difficulty axis, and no pixel position is a constant."""
+    j = rng.uniform(-1, 1, size=5)
+    return Camera(
+        eye=(0.15 * j[0], CAMERA_Y + 0.15 * j[1], 2.3 + 0.12 * j[2]),
+        target=(0.1 * j[3], 0.0, 0.3 + 0.05 * j[4]),
+    )
+
+
+def pick_colours(rng: np.random.Generator, k: int) -> list[str]:
+    return [str(c) for c in rng.choice(list(PALETTE), size=k, replace=False)]
+
+
+def make_object(rng: np.random.Generator, name: str, colour: str, x: float, y: float = LANE_Y,
+                shape: str | None = None, size: float | None = None, role: str = "object",
+                z: float | None = None, velocity=(0.0, 0.0, 0.0), restitution: float = 1.0) -> Body:
+    """A sphere or cube of one extent, resting on the ground unless z is given."""
+    shape = shape or str(rng.choice(SHAPES))
+    size = float(size if size is not None else rng.uniform(*OBJECT_SIZES))
+    return Body(
+        name, shape, (size, size, size), PALETTE[colour],
+        (x, y, size / 2 if z is None else z), velocity=tuple(velocity), restitution=restitution, role=role,
+    )
+
+
+def screen(name: str, x: float, width: float, height: float, keys: tuple[Keyframe, ...] = ()) -> Body:
+    """An occluder. Static, or kinematic along keyframes (rising from / sinking into the ground)."""
+    return Body(
+        name, "box", (width, SCREEN_THICKNESS, height), SCREEN_COLOUR, (x, SCREEN_Y, height / 2),
+        mass=0.0, keys=keys, role="screen",
+    )
+
+
+def rise_lower_keys(x: float, height: float, up: tuple[float, float], down: tuple[float, float] | None):
+    """Keyframes of a screen that rises out of the ground over `up` and sinks over `down`."""
+    low, high = -height / 2 - 0.02, height / 2
+    keys = [Keyframe(0.0, x, SCREEN_Y, low), Keyframe(up[0], x, SCREEN_Y, low), Keyframe(up[1], x, SCREEN_Y, high)]
+    if down is not None:
+        keys += [Keyframe(down[0], x, SCREEN_Y, high), Keyframe(down[1], x, SCREEN_Y, low)]
+    return tuple(keys)
+
+
+def sliding_keys(x0: float, x1: float, height: float, frames: int):
+    """A screen that slides slowly across the stage for the whole clip (a moving occluder)."""
+    return (Keyframe(0.0, x0, SCREEN_Y, height / 2), Keyframe(float(frames - 1), x1, SCREEN_Y, height / 2))
+
+
+def lane_to_screen(x_lane: float, camera: Camera) -> float:
+    """The x at screen depth that lines up with lane position x_lane, seen from the camera."""
+    ex, ey = camera.eye[0], camera.eye[1]
+    return ex + (x_lane - ex) * (SCREEN_Y - ey) / (LANE_Y - ey)
+
+
+def distractors(rng: np.random.Generator, n: int, colours: list[str], frames: int, fps: int) -> list[Body]:
+    """Objects in the back lanes that never touch the manipulated ones: resting or moving."""
+    out = []
+    for i in range(n):
+        y = BACK_LANES[i % len(BACK_LANES)]
+        if rng.random() < 0.5:
+            x = rng.uniform(-1.6, 1.6)
+            out.append(make_object(rng, f"distractor{i}", colours[i], x, y, role="distractor"))
+        else:
+            direction = rng.choice([-1.0, 1.0])
+            speed = rng.uniform(0.6, 2.0)
+            x0 = -direction * rng.uniform(0.5, 2.5)
+            out.append(make_object(rng, f"distractor{i}", colours[i], x0, y, role="distractor",
+                                   velocity=(direction * speed, 0.0, 0.0)))
+    return out
+
+
+def speed_to_reach(x0: float, x1: float, frame: float, fps: int) -> float:
+    """Constant speed (m/s, signed) that brings an object from x0 to x1 at `frame`."""
+    return (x1 - x0) * fps / frame

@@ -1,0 +1,35 @@
+"""Spatio-temporal continuity: an object travels behind two screens separated by a visible gap.
+
+Run B is run A delayed by the time it takes to go from one screen to the other. Splicing
+while the object is behind the far screen in A and behind the near one in B gives a
+teleport (it never crosses the gap) and its converse (it crosses the gap twice).
+"""
+from ..layout import ENTRY_X, LANE_PER_SCREEN, OBJECT_SIZES, SCREEN_HEIGHTS, distractors, make_object, pick_colours, sample_camera, screen, speed_to_reach
+from ..quadruplet import Pair
+from ..spec import SceneSpec
+
+
+def sample(rng, condition, frames, fps):
+    camera = sample_camera(rng)
+    n_distractors = int(rng.integers(0, 3))
+    colours = pick_colours(rng, 1 + n_distractors)
+    direction = float(rng.choice([-1.0, 1.0]))
+    size = float(rng.uniform(*OBJECT_SIZES))
+    w1, w2 = rng.uniform(0.65, 0.95, size=2)
+    gap = float(rng.uniform(0.5, 0.9))  # visible stretch of lane between the screens
+    centre = float(rng.uniform(-0.2, 0.2))
+    x1 = centre - direction * (gap / 2 + w1 / 2)
+    x2 = centre + direction * (gap / 2 + w2 / 2)
+    height = float(rng.uniform(*SCREEN_HEIGHTS))
+    x0 = -direction * ENTRY_X
+    t_far = float(rng.uniform(0.4, 0.55)) * frames  # reaches the far screen's centre
+    v = speed_to_reach(x0, x2 * LANE_PER_SCREEN, t_far, fps)
+    delay = round(abs((x2 - x1) * LANE_PER_SCREEN / v) * fps)
+    obj = make_object(rng, "object", colours[0], x0, size=size, velocity=(v, 0.0, 0.0))
+    bodies = (obj, screen("screen1", x1, float(w1), height), screen("screen2", x2, float(w2), height),
+              *distractors(rng, n_distractors, colours[1:], frames, fps))
+    a = SceneSpec(bodies, camera, frames, fps)
+    b = a.replace_body(obj.replace(position=(x0 - v * delay / fps, 0.0, size / 2)))
+    axes = {"speed": abs(v), "gap": gap, "screen_widths": [float(w1), float(w2)], "delay_frames": delay,
+            "shape": obj.shape, "size": size, "n_objects": 1 + n_distractors}
+    return Pair(a, b, ("object",), axes=axes)

@@ -1,0 +1,38 @@
+"""The occluder scenario shared by permanence and immutability: an object passes behind a
+static or sliding screen, or rests where a screen rises and later sinks (IntPhys style)."""
+from __future__ import annotations
+
+import numpy as np
+
+from ..layout import ENTRY_X, LANE_PER_SCREEN, SCREEN_HEIGHTS, lane_to_screen, rise_lower_keys, screen, sliding_keys, speed_to_reach
+from ..spec import Camera
+
+
+def sample_passage(rng: np.random.Generator, camera: Camera, frames: int, fps: int, size: float):
+    """Return (screen body, object start x, object velocity, axes)."""
+    variant = str(rng.choice(["pass", "rest"]))
+    height = float(rng.uniform(*SCREEN_HEIGHTS))
+    if variant == "rest":
+        x_obj = float(rng.uniform(-0.8, 0.8))
+        xs = lane_to_screen(x_obj, camera)
+        width = float(rng.uniform(0.75, 1.1))
+        up0 = float(rng.uniform(0.08, 0.2)) * frames
+        down0 = float(rng.uniform(0.55, 0.7)) * frames
+        keys = rise_lower_keys(xs, height, (up0, up0 + 4), (down0, down0 + 4))
+        axes = {"variant": "rest", "screen_motion": "rise-lower", "screen_width": width,
+                "occlusion_frames": round(down0 - up0, 1)}
+        return screen("screen", xs, width, height, keys), x_obj, (0.0, 0.0, 0.0), axes
+    direction = float(rng.choice([-1.0, 1.0]))
+    xs = float(rng.uniform(-0.5, 0.5))
+    width = float(rng.uniform(0.8, 1.3))
+    motion = str(rng.choice(["static", "sliding"]))
+    keys = sliding_keys(xs - 0.25 * direction, xs + 0.25 * direction, height, frames) if motion == "sliding" else ()
+    x0 = -direction * ENTRY_X
+    # Fully emerged from the far edge at a random time: random timing, no fixed habit to learn.
+    far_edge = xs + direction * width / 2
+    x_emerged = far_edge * LANE_PER_SCREEN + direction * size / 2
+    t_emerge = float(rng.uniform(0.55, 0.8)) * frames
+    v = speed_to_reach(x0, x_emerged, t_emerge, fps)
+    axes = {"variant": "pass", "screen_motion": motion, "screen_width": width, "speed": abs(v),
+            "occlusion_frames": round((width * LANE_PER_SCREEN - size) / abs(v) * fps, 1)}
+    return screen("screen", xs, width, height, keys), x0, (v, 0.0, 0.0), axes

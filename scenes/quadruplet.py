@@ -1,0 +1,154 @@
+"""Turn a matched pair of possible runs into an IntPhys quadruplet.
+
+Two designs:
+
+* ``splice`` (IntPhys): the impossible clips are A[:s] + B[s:] and B[:s] + A[s:]. They hold
+  exactly the frames of the possible pair; only the order of events differs. In the occluded
+  condition the splice frame s is one where the manipulated bodies have zero visible pixels
+  in both runs and the two frames are pixel-identical, so the splice is seamless.
+* ``crossed`` (the closest matched design where splicing cannot express the violation, e.g.
+  an object that stays in mid-air: no possible run ever shows "support gone, object still
+  up"): impossible clip 1 shows the scene of run A with the manipulated bodies moving as in
+  run B, clip 2 the converse. Each impossible clip shares its prefix with one possible clip
+  up to the moment the manipulated bodies' trajectories diverge; after it, every body is
+  where it is in one of the two possible runs.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .spec import SceneSpec
+from .world import States, World, simulate_and_render
+
+CONDITIONS = ("visible", "occluded")
+MIN_VISIBLE_PIXELS = 4  # a "visible" violation must be seen, not guessed from a sliver
+
+
+class Reject(Exception):
+    """The sampled scene cannot give a valid quadruplet; the principle resamples."""
+
+
+@dataclass(frozen=True)
+class Pair:
+    """Two physically possible runs of one sampled scene, differing in one manipulation."""
+
+    a: SceneSpec
+    b: SceneSpec
+    manipulated: tuple[str, ...]  # bodies whose (hidden) state differs between the runs
+    design: str = "splice"  # splice | crossed
+    splice_at: int | None = None  # a fixed splice frame (e.g. where both runs coincide)
+    axes: dict = field(default_factory=dict)  # difficulty axes, recorded per item
+
+
+@dataclass
+class Clip:
+    frames: np.ndarray  # uint8 [T, H, W, 3]
+    masks: np.ndarray  # uint8 [T, H, W]
+    states: States
+    possible: bool
+    violation_frame: int = -1
+    reveal_frame: int = -1
+    partner: int = -1  # index (in the quadruplet) of the possible clip sharing the prefix
+
+
+@dataclass
+class Quadruplet:
+    clips: list[Clip]  # possible A, possible B, impossible (A→B), impossible (B→A)
+    manipulated_ids: tuple[int, ...]  # mask values of the manipulated bodies
+    meta: dict
+
+
+def manipulated_ids(spec: SceneSpec, names: tuple[str, ...]) -> tuple[int, ...]:
+    index = {b.name: i + 1 for i, b in enumerate(spec.bodies)}
+    return tuple(index[n] for n in names)
+
+
+def visible_pixels(masks: np.ndarray, ids: tuple[int, ...]) -> np.ndarray:
+    """Number of pixels of the given bodies in each frame of a [T, H, W] mask stack."""
+    return np.isin(masks, ids).sum(axis=(1, 2))
+
+
+def differs(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Per-frame: does any pixel differ?"""
+    return (x != y).reshape(len(x), -1).any(axis=1)
+
+
+def first_at_or_after(flags: np.ndarray, start: int) -> int:
+    hits = np.flatnonzero(flags[start:])
+    return int(start + hits[0]) if len(hits) else -1
+
+
+def splice_candidates(pair: Pair, condition: str, fa, fb, ma, mb, ids) -> list[int]:
+    T = len(fa)
+    diff = differs(fa, fb)
+    vis_a, vis_b = visible_pixels(ma, ids), visible_pixels(mb, ids)
+    out = []
+    for s in range(1, T - 1):
+        if not diff[:s].any() or not diff[s:].any():
+            continue  # the impossible clip would equal a possible one
+        if condition == "occluded":
+            if vis_a[s] == 0 and vis_b[s] == 0 and not diff[s]:
+                out.append(s)
+        elif max(vis_a[s], vis_b[s]) >= MIN_VISIBLE_PIXELS:
+            out.append(s)
+    if condition == "visible" and pair.splice_at is not None:
+        out = [s for s in out if s == pair.splice_at]
+    return out
+
+
+def _splice(x: np.ndarray, y: np.ndarray, s: int) -> np.ndarray:
+    return np.concatenate([x[:s], y[s:]])
+
+
+def build_quadruplet(pair: Pair, condition: str, resolution: int, rng: np.random.Generator) -> Quadruplet:
+    if condition not in CONDITIONS:
+        raise ValueError(f"condition must be one of {CONDITIONS}, got {condition!r}")
+    ids = manipulated_ids(pair.a, pair.manipulated)
+    sa, fa, ma = simulate_and_render(pair.a, resolution)
+    sb, fb, mb = simulate_and_render(pair.b, resolution)
+    A = Clip(fa, ma, sa, True)
+    B = Clip(fb, mb, sb, True)
+    if pair.design == "splice":
+        candidates = splice_candidates(pair, condition, fa, fb, ma, mb, ids)
+        if not candidates:
+            raise Reject(f"no {condition} splice frame")
+        s = int(candidates[rng.integers(len(candidates))])
+        reveal = first_at_or_after(differs(fa, fb), s)
+        cut = lambda x, y: States(_splice(x.positions, y.positions, s), _splice(x.orientations, y.orientations, s))
+        imp_ab = Clip(_splice(fa, fb, s), _splice(ma, mb, s), cut(sa, sb), False, s, reveal, 0)
+        imp_ba = Clip(_splice(fb, fa, s), _splice(mb, ma, s), cut(sb, sa), False, s, reveal, 1)
+    elif pair.design == "crossed":
+        imp_ab, imp_ba = _crossed(pair, condition, A, B, ids, resolution)
+        s = imp_ab.violation_frame
+    else:
+        raise ValueError(f"unknown design {pair.design!r}")
+    meta = {"design": pair.design, "splice_frame": s, "axes": pair.axes}
+    return Quadruplet([A, B, imp_ab, imp_ba], ids, meta)
+
+
+def _crossed(pair: Pair, condition: str, A: Clip, B: Clip, ids, resolution: int):
+    rows = [i - 1 for i in ids]
+    moved = np.abs(A.states.positions[:, rows] - B.states.positions[:, rows]).max(axis=(1, 2)) > 1e-6
+    v = first_at_or_after(moved, 0)
+    if v <= 0:
+        raise Reject("manipulated trajectories never diverge (or differ from the start)")
+    vis = max(visible_pixels(A.masks[v : v + 1], ids)[0], visible_pixels(B.masks[v : v + 1], ids)[0])
+    if condition == "occluded" and vis != 0:
+        raise Reject("manipulated body visible where the trajectories diverge")
+    if condition == "visible" and vis < MIN_VISIBLE_PIXELS:
+        raise Reject("manipulated body not visible where the trajectories diverge")
+
+    def cross(scene: Clip, spec: SceneSpec, mover: Clip, partner: int) -> Clip:
+        pos, orn = scene.states.positions.copy(), scene.states.orientations.copy()
+        pos[:, rows], orn[:, rows] = mover.states.positions[:, rows], mover.states.orientations[:, rows]
+        states = States(pos, orn)
+        with World(spec) as world:
+            frames, masks = world.render(states, resolution)
+        reveal = first_at_or_after(differs(frames, scene.frames), v)
+        if reveal < 0:
+            raise Reject("crossed clip never differs from its possible partner")
+        return Clip(frames, masks, states, False, v, reveal, partner)
+
+    return cross(A, pair.a, B, 0), cross(B, pair.b, A, 1)

@@ -1,0 +1,202 @@
+"""PyBullet view of a SceneSpec: simulate it, record per-frame state, render from that state.
+
+Rendering always goes through recorded poses (reset, then getCameraImage), so a clip made by
+splicing or recombining the states of two runs renders exactly like a simulated one.
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+from dataclasses import dataclass
+
+import numpy as np
+import pybullet
+from pybullet_utils.bullet_client import BulletClient
+
+from .spec import GROUND_COLOUR, Body, Camera, SceneSpec
+
+GROUND_SIZE = 200.0  # large enough for the parking lot of absent bodies
+LIGHT_DIRECTION = (0.4, -0.8, 1.6)
+
+
+@dataclass
+class States:
+    """Poses of every body at every frame: positions [T, E, 3], orientations [T, E, 4] (xyzw)."""
+
+    positions: np.ndarray
+    orientations: np.ndarray
+
+    def take(self, frames: slice | np.ndarray) -> "States":
+        return States(self.positions[frames], self.orientations[frames])
+
+
+@contextlib.contextmanager
+def _quiet_stdout():
+    try:
+        fd = os.dup(1)
+    except OSError:  # no stdout to protect
+        yield
+        return
+    try:
+        with open(os.devnull, "w") as null:
+            os.dup2(null.fileno(), 1)
+            yield
+    finally:
+        os.dup2(fd, 1)
+        os.close(fd)
+
+
+def _collision_and_visual(client: BulletClient, body: Body):
+    sx, sy, sz = body.size
+    if body.shape == "sphere":
+        kw_c = kw_v = {"shapeType": pybullet.GEOM_SPHERE, "radius": sx / 2}
+    elif body.shape == "box":
+        kw_c = kw_v = {"shapeType": pybullet.GEOM_BOX, "halfExtents": [sx / 2, sy / 2, sz / 2]}
+    elif body.shape == "cylinder":
+        kw_c = {"shapeType": pybullet.GEOM_CYLINDER, "radius": sx / 2, "height": sz}
+        kw_v = {"shapeType": pybullet.GEOM_CYLINDER, "radius": sx / 2, "length": sz}
+    else:
+        raise ValueError(f"body {body.name!r}: unknown shape {body.shape!r}")
+    col = client.createCollisionShape(**kw_c)
+    vis = client.createVisualShape(rgbaColor=list(body.colour), **kw_v)
+    return col, vis
+
+
+class World:
+    """One PyBullet DIRECT client holding the bodies of a spec (ground is body 0)."""
+
+    def __init__(self, spec: SceneSpec):
+        self.spec = spec
+        with _quiet_stdout():  # the C library prints "argv[0]=" on every connect
+            self.client = BulletClient(connection_mode=pybullet.DIRECT)
+        c = self.client
+        c.setPhysicsEngineParameter(
+            fixedTimeStep=1.0 / (spec.fps * spec.substeps), deterministicOverlappingPairs=1,
+            # No positional error correction: with it, box-box contacts lose energy, and a
+            # launch (equal masses, elastic) must leave the mover at rest.
+            erp=0.0, contactERP=0.0
+        )
+        c.setGravity(0, 0, -9.81)
+        half = [GROUND_SIZE / 2, GROUND_SIZE / 2, 0.05]
+        ground = c.createMultiBody(
+            0,
+            c.createCollisionShape(pybullet.GEOM_BOX, halfExtents=half),
+            c.createVisualShape(pybullet.GEOM_BOX, halfExtents=half, rgbaColor=list(GROUND_COLOUR)),
+            basePosition=[0, 0, -0.05],
+        )
+        self._frictionless(ground, restitution=0.0)
+        self.ids = []
+        for body in spec.bodies:
+            col, vis = _collision_and_visual(c, body)
+            uid = c.createMultiBody(body.mass, col, vis, basePosition=list(body.position))
+            # Frictionless, undamped world: moving objects keep constant velocity until
+            # something happens to them, so every change of motion has a visible cause.
+            self._frictionless(uid, restitution=body.restitution)
+            if body.mass > 0:
+                c.resetBaseVelocity(uid, list(body.velocity), [0, 0, 0])
+            self.ids.append(uid)
+        self._view = c.computeViewMatrix(spec.camera.eye, spec.camera.target, [0, 0, 1])
+
+    def _frictionless(self, uid: int, restitution: float) -> None:
+        self.client.changeDynamics(
+            uid, -1, lateralFriction=0.0, rollingFriction=0.0, spinningFriction=0.0,
+            linearDamping=0.0, angularDamping=0.0, restitution=restitution,
+            activationState=pybullet.ACTIVATION_STATE_DISABLE_SLEEPING,
+        )
+
+    def close(self) -> None:
+        self.client.disconnect()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    # --- simulation -------------------------------------------------------------------
+    def _drive_kinematic(self, t: float) -> None:
+        for uid, body in zip(self.ids, self.spec.bodies):
+            if body.keys:
+                pos, vel = kinematic_pose(body, t, self.spec.fps)
+                self.client.resetBasePositionAndOrientation(uid, pos, [0, 0, 0, 1])
+                self.client.resetBaseVelocity(uid, vel, [0, 0, 0])
+
+    def _read(self) -> tuple[np.ndarray, np.ndarray]:
+        pos = np.empty((len(self.ids), 3))
+        orn = np.empty((len(self.ids), 4))
+        for i, uid in enumerate(self.ids):
+            p, o = self.client.getBasePositionAndOrientation(uid)
+            pos[i], orn[i] = p, o
+        return pos, orn
+
+    def simulate(self, render: bool = False, resolution: int = 64):
+        """Step the spec; return recorded States (and frames/masks rendered live if asked)."""
+        spec, T = self.spec, self.spec.frames
+        positions = np.empty((T, len(self.ids), 3))
+        orientations = np.empty((T, len(self.ids), 4))
+        images = []
+        for f in range(T):
+            self._drive_kinematic(float(f))
+            positions[f], orientations[f] = self._read()
+            if render:
+                images.append(self.camera_image(resolution))
+            if f == T - 1:
+                break
+            for k in range(spec.substeps):
+                if k:
+                    self._drive_kinematic(f + k / spec.substeps)
+                self.client.stepSimulation()
+        return States(positions, orientations), images
+
+    # --- rendering ----------------------------------------------------------------------
+    def camera_image(self, resolution: int):
+        cam: Camera = self.spec.camera
+        proj = self.client.computeProjectionMatrixFOV(cam.fov, 1.0, 0.1, 60.0)
+        _, _, rgba, _, seg = self.client.getCameraImage(
+            resolution, resolution, self._view, proj, shadow=0,
+            lightDirection=list(LIGHT_DIRECTION), renderer=pybullet.ER_TINY_RENDERER,
+        )
+        return rgba, seg
+
+    def render(self, states: States, resolution: int) -> tuple[np.ndarray, np.ndarray]:
+        """Frames uint8 [T, H, W, 3] and entity masks uint8 [T, H, W] from recorded poses.
+
+        Mask value i (1-based) is spec.bodies[i-1]; 0 is ground or sky.
+        """
+        T = len(states.positions)
+        frames = np.empty((T, resolution, resolution, 3), np.uint8)
+        masks = np.empty((T, resolution, resolution), np.uint8)
+        for f in range(T):
+            for i, uid in enumerate(self.ids):
+                self.client.resetBasePositionAndOrientation(
+                    uid, states.positions[f, i].tolist(), states.orientations[f, i].tolist()
+                )
+            rgba, seg = self.camera_image(resolution)
+            rgba = np.asarray(rgba, np.uint8).reshape(resolution, resolution, 4)
+            frames[f] = rgba[..., :3]
+            # Body uid i is spec.bodies[i-1] because the ground is created first (uid 0).
+            masks[f] = np.clip(np.asarray(seg).reshape(resolution, resolution), 0, 255)
+        return frames, masks
+
+
+def kinematic_pose(body: Body, t: float, fps: int):
+    """Linear interpolation between keyframes; velocity is the slope (for contact response)."""
+    keys = body.keys
+    if t <= keys[0].frame:
+        k = keys[0]
+        return [k.x, k.y, k.z], [0.0, 0.0, 0.0]
+    for a, b in zip(keys, keys[1:]):
+        if t <= b.frame:
+            u = (t - a.frame) / (b.frame - a.frame)
+            pos = [a.x + u * (b.x - a.x), a.y + u * (b.y - a.y), a.z + u * (b.z - a.z)]
+            dt = (b.frame - a.frame) / fps
+            return pos, [(b.x - a.x) / dt, (b.y - a.y) / dt, (b.z - a.z) / dt]
+    k = keys[-1]
+    return [k.x, k.y, k.z], [0.0, 0.0, 0.0]
+
+
+def simulate_and_render(spec: SceneSpec, resolution: int) -> tuple[States, np.ndarray, np.ndarray]:
+    with World(spec) as world:
+        states, _ = world.simulate()
+        frames, masks = world.render(states, resolution)
+    return states, frames, masks

@@ -1,0 +1,34 @@
+import numpy as np
+import pytest
+
+from scenes.generate import GenerateConfig, generate
+from scenes.items import Item, Settings, item_seed
+from scenes.principles import NAMES, principle
+from scenes.quadruplet import CONDITIONS, Reject, build_quadruplet
+
+SEEDS = (11, 12)  # two items per principle x condition
+
+
+def build(name: str, condition: str, seed: int, frames: int = 32, resolution: int = 64):
+    rng = np.random.default_rng(item_seed(seed, Item("test", 0, name, condition)))
+    for _ in range(60):
+        pair = principle(name).sample(rng, condition, frames, 16)
+        try:
+            return pair, build_quadruplet(pair, condition, resolution, rng)
+        except Reject:
+            continue
+    raise AssertionError(f"{name}/{condition}: no valid quadruplet")
+
+
+@pytest.fixture(scope="session")
+def quadruplets():
+    """Real PyBullet quadruplets for every principle x condition (two seeds each)."""
+    return {(n, c, s): build(n, c, s) for n in NAMES for c in CONDITIONS for s in SEEDS}
+
+
+@pytest.fixture(scope="session")
+def suite(tmp_path_factory):
+    """A small generated test suite on disk: one quadruplet per principle x condition."""
+    out = tmp_path_factory.mktemp("suite")
+    info = generate(GenerateConfig(out=str(out), per_condition=1, seed=5), progress=False)
+    return out, info
