@@ -32,10 +32,10 @@ class DatasetError(Exception):
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    # Rename is atomic: a killed process leaves the old file or the new one, never half of
+    # one. (No fsync: power-loss durability is not worth its cost per clip.)
     with open(tmp, "wb") as f:
         f.write(data)
-        f.flush()
-        os.fsync(f.fileno())
     os.replace(tmp, path)
 
 

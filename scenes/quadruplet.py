@@ -6,10 +6,10 @@ Two designs:
   exactly the frames of the possible pair; only the order of events differs. In the occluded
   condition the splice frame s is one where the manipulated bodies have zero visible pixels
   in both runs and the two frames are pixel-identical, so the splice is seamless.
-* ``crossed`` (the closest matched design where splicing cannot express the violation, e.g.
-  an object that stays in mid-air: no possible run ever shows "support gone, object still
-  up"): impossible clip 1 shows the scene of run A with the manipulated bodies moving as in
-  run B, clip 2 the converse. Each impossible clip shares its prefix with one possible clip
+* ``crossed`` (the closest matched design where no splice can show the violation in view:
+  in visible solidity, gravity and causality the wall, bridge or mover would pop in or out
+  at the splice): impossible clip 1 shows the scene of run A with the manipulated bodies
+  moving as in run B, clip 2 the converse. Each impossible clip shares its prefix with one possible clip
   up to the moment the manipulated bodies' trajectories diverge; after it, every body is
   where it is in one of the two possible runs.
 """

@@ -22,7 +22,7 @@ SMALL = dict(principles=["permanence", "gravity"], per_condition=2, seed=3)
 def tree(directory: Path) -> dict[str, bytes]:
     """Every file that is part of the dataset proper (previews are derived pictures)."""
     return {str(p.relative_to(directory)): p.read_bytes() for p in sorted(directory.rglob("*"))
-            if p.is_file() and "previews" not in p.parts and p.name != "dataset.json"}
+            if p.is_file() and "previews" not in p.parts}
 
 
 def test_suite_format(suite):

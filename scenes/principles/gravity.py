@@ -1,55 +1,61 @@
-"""Gravity and support: an object rests on a shelf that is then pulled away.
+"""Gravity and support: an object slides along a raised shelf across a gap.
 
-Run A: the shelf is withdrawn and the object falls. Run B: the shelf stays; so does the
-object. No possible run ever shows "shelf gone, object still up", so no splice can express
-the violation; this principle uses the crossed design: impossible clip 1 is run A's scene
-(shelf withdrawn) with run B's object (stays in mid-air), clip 2 run B's scene (shelf still
-there) with run A's object (falls through its support). Occluded: a screen rises in front
-of the object before the shelf moves and sinks after the object has landed, so the
-divergence happens out of sight; the shelf's withdrawal itself stays visible.
+Run A: the shelf has a gap; the object drops through it. Run B: a bridge fills the gap;
+the object slides on at shelf height. Both runs show the shelf first.
+Occluded (splice): a screen rises in front of the gap (and the bridge) after the viewer
+has seen it; splicing while the object is behind it gives "crosses the gap in mid-air"
+(emerges at shelf height although the gap was seen) and "falls through a continuous
+shelf". The bridge differs between the runs but stays hidden from the splice on, so the
+splice frame is pixel-identical.
+Visible (crossed): without a screen the bridge itself would pop in or out at any splice;
+instead clip 1 is run A's shelf (gap) with run B's object (floats across), clip 2 run B's
+shelf (bridge) with run A's object (drops through it).
 """
-from ..layout import (OBJECT_SIZES, distractors, lane_to_screen, make_object, pick_colours,
-                      rise_lower_keys, sample_camera, screen)
+from ..layout import (ENTRY_X, distractors, lane_to_screen, make_object, pick_colours, rise_lower_keys,
+                      sample_camera, screen, speed_to_reach)
 from ..quadruplet import Pair
-from ..spec import WALL_COLOUR, Body, Keyframe, SceneSpec
+from ..spec import WALL_COLOUR, Body, SceneSpec, parked
 
-SHELF = (3.0, 0.6, 0.1)
+THICKNESS, DEPTH = 0.1, 0.6
+SIZES = (0.32, 0.4)  # small enough to slide under the shelf once on the ground
+
+
+def _slab(name: str, x0: float, x1: float, top: float) -> Body:
+    lo, hi = min(x0, x1), max(x0, x1)
+    return Body(name, "box", (hi - lo, DEPTH, THICKNESS), WALL_COLOUR, ((lo + hi) / 2, 0.0, top - THICKNESS / 2),
+                mass=0.0, role="support")
 
 
 def sample(rng, condition, frames, fps):
     camera = sample_camera(rng)
     n_distractors = int(rng.integers(0, 3))
     colours = pick_colours(rng, 1 + n_distractors)
-    side = float(rng.choice([-1.0, 1.0]))  # the shelf reaches in from this side of the view
-    size = float(rng.uniform(*OBJECT_SIZES))
-    top = float(rng.uniform(0.45, 0.7))
-    x_obj = float(rng.uniform(-0.5, 0.5))
-    x_shelf = x_obj - side * (size / 2 + 0.05) + side * SHELF[0] / 2  # inner end just past the object
-    pull0 = float(rng.uniform(0.3, 0.42)) * frames
-    pull_frames = float(rng.uniform(4, 8))
-    z_shelf = top - SHELF[2] / 2
-
-    def shelf(withdrawn: bool) -> Body:
-        # Both runs drive the shelf kinematically along the same keyframes until the pull, so
-        # both issue the same engine calls up to the divergence.
-        end = x_shelf + (side * 1.6 if withdrawn else 0.0)
-        keys = (Keyframe(0.0, x_shelf, 0.0, z_shelf), Keyframe(pull0, x_shelf, 0.0, z_shelf),
-                Keyframe(pull0 + pull_frames, end, 0.0, z_shelf))
-        return Body("shelf", "box", SHELF, WALL_COLOUR, (x_shelf, 0.0, z_shelf), mass=0.0, keys=keys, role="support")
-
-    obj = make_object(rng, "object", colours[0], x_obj, size=size, z=top + size / 2, restitution=0.0)
-    bodies = [obj, shelf(True)]
-    axes = {"height": top, "pull_frames": pull_frames, "shape": obj.shape, "size": size,
+    d = float(rng.choice([-1.0, 1.0]))  # direction of travel
+    size = float(rng.uniform(*SIZES))
+    top = float(rng.uniform(0.55, 0.62))
+    gap = float(rng.uniform(0.6, 0.8))
+    centre = float(rng.uniform(-0.3, 0.3))
+    g0, g1 = centre - d * gap / 2, centre + d * gap / 2  # near and far edge of the gap
+    x0 = -d * ENTRY_X
+    t_gap = float(rng.uniform(0.45, 0.58)) * frames  # object centre over the near edge
+    v = speed_to_reach(x0, g0, t_gap, fps)
+    obj = make_object(rng, "object", colours[0], x0, size=size, z=top + size / 2, velocity=(v, 0.0, 0.0),
+                      restitution=0.0)
+    near, far = _slab("shelf_near", -d * 4.0, g0, top), _slab("shelf_far", g1, d * 4.0, top)
+    bridge = _slab("bridge", g0, g1, top)
+    bodies = [obj, near, far, bridge]
+    axes = {"height": top, "gap": gap, "speed": abs(v), "shape": obj.shape, "size": size,
             "n_objects": 1 + n_distractors}
     if condition == "occluded":
-        width = float(rng.uniform(0.8, 1.1))
-        height = 1.45  # hides the object both on the shelf and on the ground
+        width = float(rng.uniform(1.3, 1.6))
+        height = 1.45  # hides the object on the shelf and on the ground
         up = float(rng.uniform(0.1, 0.2)) * frames
-        down = float(rng.uniform(0.65, 0.72)) * frames
-        xs = lane_to_screen(x_obj, camera)
-        bodies.append(screen("screen", xs, width, height, rise_lower_keys(xs, height, (up, up + 4), (down, down + 4))))
-        axes.update(screen_motion="rise-lower", screen_width=width, occlusion_frames=round(down - up, 1))
+        xs = lane_to_screen(centre, camera)
+        bodies.append(screen("screen", xs, width, height, rise_lower_keys(xs, height, (up, up + 4), None)))
+        axes.update(screen_motion="rise", screen_width=width)
     bodies += distractors(rng, n_distractors, colours[1:], frames, fps)
-    a = SceneSpec(tuple(bodies), camera, frames, fps)
-    b = a.replace_body(shelf(False))
+    b = SceneSpec(tuple(bodies), camera, frames, fps)
+    a = b.replace_body(parked(bridge, 0))
+    if condition == "occluded":
+        return Pair(a, b, ("object", "bridge"), axes=axes)
     return Pair(a, b, ("object",), design="crossed", axes=axes)
