@@ -20,11 +20,11 @@ from .dataset import (DatasetError, atomic_write_bytes, content_hash, sha256_fil
 from .items import Item, Settings, build_item
 from .principles import NAMES
 from .quadruplet import CONDITIONS
+from .world import RENDERERS
 
 MIN_FRAMES = 24  # the scenarios need ~0.6 s before, during and after an occlusion at 16 fps
 MAX_FRAMES = 128
 MIN_RESOLUTION, MAX_RESOLUTION = 32, 512
-RENDERERS = ("tiny", "egl")
 DEFAULT_PER_CONDITION = 20
 DEFAULT_TRAIN_CLIPS = 200
 
@@ -73,9 +73,6 @@ class GenerateConfig:
             raise ConfigError(f"seed must be >= 0, got {self.seed}")
         if self.renderer not in RENDERERS:
             raise ConfigError(f"renderer must be one of {RENDERERS}, got {self.renderer!r}")
-        if self.renderer == "egl":
-            raise ConfigError("renderer 'egl' needs a GPU machine with the EGL plugin; this build "
-                              "renders with 'tiny' (TinyRenderer, CPU) only")
         _check_writable(Path(self.out))
 
     def items(self) -> list[Item]:
@@ -85,7 +82,7 @@ class GenerateConfig:
                 for k in range(self.per_condition)]
 
     def settings(self) -> Settings:
-        return Settings(self.seed, self.resolution, self.frames, self.fps)
+        return Settings(self.seed, self.resolution, self.frames, self.fps, self.renderer)
 
 
 def _check_writable(out: Path) -> None:
@@ -195,7 +192,8 @@ def _dataset_info(cfg: GenerateConfig, rows: list[dict]) -> dict:
         "pybullet_version": pybullet.getAPIVersion(),
         "pybullet_package": _package_version("pybullet"),
         "platform": f"{platform.system()} {platform.machine()} python {platform.python_version()}",
-        "renderer": {"tiny": "TinyRenderer (CPU), shadows off"}[cfg.renderer],
+        "renderer": {"tiny": "TinyRenderer (CPU), shadows off",
+                     "egl": "EGL plugin (ER_BULLET_HARDWARE_OPENGL), shadows off"}[cfg.renderer],
         "resolution": cfg.resolution, "fps": cfg.fps, "frames": cfg.frames, "seed": cfg.seed,
         "split": cfg.split, "config": config, "counts": counts, "content_hash": content_hash(rows),
     }

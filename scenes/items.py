@@ -38,6 +38,7 @@ class Settings:
     resolution: int
     frames: int
     fps: int = 16
+    renderer: str = "tiny"
 
 
 def item_seed(seed: int, item: Item) -> int:
@@ -69,7 +70,7 @@ def build_item(item: Item, settings: Settings) -> dict:
         from .playground import sample_playground
 
         spec, axes = sample_playground(rng, settings.frames, settings.fps)
-        states, frames, masks = simulate_and_render(spec, settings.resolution)
+        states, frames, masks = simulate_and_render(spec, settings.resolution, settings.renderer)
         clips = [Clip(frames, masks, states, True)]
         names = [b.name for b in spec.bodies]
         meta = {"axes": axes, "attempts": 1}
@@ -78,7 +79,7 @@ def build_item(item: Item, settings: Settings) -> dict:
         for attempt in range(1, MAX_ATTEMPTS + 1):
             pair = module.sample(rng, item.condition, settings.frames, settings.fps)
             try:
-                quad = build_quadruplet(pair, item.condition, settings.resolution, rng)
+                quad = build_quadruplet(pair, item.condition, settings.resolution, rng, settings.renderer)
                 break
             except Reject:
                 continue

@@ -102,12 +102,13 @@ def _splice(x: np.ndarray, y: np.ndarray, s: int) -> np.ndarray:
     return np.concatenate([x[:s], y[s:]])
 
 
-def build_quadruplet(pair: Pair, condition: str, resolution: int, rng: np.random.Generator) -> Quadruplet:
+def build_quadruplet(pair: Pair, condition: str, resolution: int, rng: np.random.Generator,
+                     renderer: str = "tiny") -> Quadruplet:
     if condition not in CONDITIONS:
         raise ValueError(f"condition must be one of {CONDITIONS}, got {condition!r}")
     ids = manipulated_ids(pair.a, pair.manipulated)
-    sa, fa, ma = simulate_and_render(pair.a, resolution)
-    sb, fb, mb = simulate_and_render(pair.b, resolution)
+    sa, fa, ma = simulate_and_render(pair.a, resolution, renderer)
+    sb, fb, mb = simulate_and_render(pair.b, resolution, renderer)
     A = Clip(fa, ma, sa, True)
     B = Clip(fb, mb, sb, True)
     if pair.design == "splice":
@@ -120,7 +121,7 @@ def build_quadruplet(pair: Pair, condition: str, resolution: int, rng: np.random
         imp_ab = Clip(_splice(fa, fb, s), _splice(ma, mb, s), cut(sa, sb), False, s, reveal, 0)
         imp_ba = Clip(_splice(fb, fa, s), _splice(mb, ma, s), cut(sb, sa), False, s, reveal, 1)
     elif pair.design == "crossed":
-        imp_ab, imp_ba = _crossed(pair, condition, A, B, ids, resolution)
+        imp_ab, imp_ba = _crossed(pair, condition, A, B, ids, resolution, renderer)
         s = imp_ab.violation_frame
     else:
         raise ValueError(f"unknown design {pair.design!r}")
@@ -128,7 +129,7 @@ def build_quadruplet(pair: Pair, condition: str, resolution: int, rng: np.random
     return Quadruplet([A, B, imp_ab, imp_ba], ids, meta)
 
 
-def _crossed(pair: Pair, condition: str, A: Clip, B: Clip, ids, resolution: int):
+def _crossed(pair: Pair, condition: str, A: Clip, B: Clip, ids, resolution: int, renderer: str):
     rows = [i - 1 for i in ids]
     moved = np.abs(A.states.positions[:, rows] - B.states.positions[:, rows]).max(axis=(1, 2)) > 1e-6
     v = first_at_or_after(moved, 0)
@@ -144,7 +145,7 @@ def _crossed(pair: Pair, condition: str, A: Clip, B: Clip, ids, resolution: int)
         pos, orn = scene.states.positions.copy(), scene.states.orientations.copy()
         pos[:, rows], orn[:, rows] = mover.states.positions[:, rows], mover.states.orientations[:, rows]
         states = States(pos, orn)
-        with World(spec) as world:
+        with World(spec, renderer) as world:
             frames, masks = world.render(states, resolution)
         reveal = first_at_or_after(differs(frames, scene.frames), v)
         if reveal < 0:

@@ -62,13 +62,26 @@ def _collision_and_visual(client: BulletClient, body: Body):
     return col, vis
 
 
-class World:
-    """One PyBullet DIRECT client holding the bodies of a spec (ground is body 0)."""
+RENDERERS = ("tiny", "egl")
 
-    def __init__(self, spec: SceneSpec):
+
+class World:
+    """One PyBullet DIRECT client holding the bodies of a spec (ground is body 0).
+
+    renderer "tiny" is TinyRenderer on the CPU; "egl" loads PyBullet's EGL plugin (hardware
+    OpenGL where a GPU exists, Mesa's llvmpipe otherwise). Their images differ, so a dataset
+    never mixes them.
+    """
+
+    def __init__(self, spec: SceneSpec, renderer: str = "tiny"):
+        if renderer not in RENDERERS:
+            raise ValueError(f"renderer must be one of {RENDERERS}, got {renderer!r}")
         self.spec = spec
+        self.renderer = renderer
         with _quiet_stdout():  # the C library prints "argv[0]=" on every connect
             self.client = BulletClient(connection_mode=pybullet.DIRECT)
+            if renderer == "egl":
+                self._load_egl()
         c = self.client
         c.setPhysicsEngineParameter(
             fixedTimeStep=1.0 / (spec.fps * spec.substeps), deterministicOverlappingPairs=1,
@@ -96,6 +109,13 @@ class World:
                 c.resetBaseVelocity(uid, list(body.velocity), [0, 0, 0])
             self.ids.append(uid)
         self._view = c.computeViewMatrix(spec.camera.eye, spec.camera.target, [0, 0, 1])
+
+    def _load_egl(self) -> None:
+        import pkgutil
+
+        loader = pkgutil.get_loader("eglRenderer")
+        if loader is None or self.client.loadPlugin(loader.get_filename(), "_eglRendererPlugin") < 0:
+            raise RuntimeError("renderer 'egl': PyBullet's EGL plugin could not be loaded on this machine")
 
     def _frictionless(self, uid: int, restitution: float) -> None:
         self.client.changeDynamics(
@@ -154,7 +174,8 @@ class World:
         proj = self.client.computeProjectionMatrixFOV(cam.fov, 1.0, 0.1, 60.0)
         _, _, rgba, _, seg = self.client.getCameraImage(
             resolution, resolution, self._view, proj, shadow=0,
-            lightDirection=list(LIGHT_DIRECTION), renderer=pybullet.ER_TINY_RENDERER,
+            lightDirection=list(LIGHT_DIRECTION),
+            renderer=pybullet.ER_TINY_RENDERER if self.renderer == "tiny" else pybullet.ER_BULLET_HARDWARE_OPENGL,
         )
         return rgba, seg
 
@@ -195,8 +216,8 @@ def kinematic_pose(body: Body, t: float, fps: int):
     return [k.x, k.y, k.z], [0.0, 0.0, 0.0]
 
 
-def simulate_and_render(spec: SceneSpec, resolution: int) -> tuple[States, np.ndarray, np.ndarray]:
-    with World(spec) as world:
+def simulate_and_render(spec: SceneSpec, resolution: int, renderer: str = "tiny") -> tuple[States, np.ndarray, np.ndarray]:
+    with World(spec, renderer) as world:
         states, _ = world.simulate()
         frames, masks = world.render(states, resolution)
     return states, frames, masks

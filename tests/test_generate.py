@@ -157,3 +157,16 @@ def test_train_split_is_unlabelled_and_possible(tmp_path):
         assert row["principle"] == row["condition"] == row["quad_id"] == ""
         assert row["violation_frame"] == row["reveal_frame"] == -1
         assert read_clip(out / row["path"])["frames"].shape == (32, 64, 64, 3)
+
+
+def test_egl_renderer_makes_a_valid_dataset_and_is_never_mixed_with_tiny(tmp_path):
+    """The EGL plugin (software llvmpipe on a CPU machine) renders the same kind of dataset."""
+    out = tmp_path / "egl"
+    config = dict(principles=["permanence"], conditions=["occluded"], per_condition=1, seed=2, resolution=32)
+    info = generate(GenerateConfig(out=str(out), renderer="egl", **config), progress=False, previews=False)
+    assert info["renderer"].startswith("EGL")
+    rows = read_manifest(out)
+    frames = [read_clip(out / r["path"])["frames"] for r in rows]
+    assert len(rows) == 4 and all(f.shape == (32, 32, 32, 3) and f.std() > 0 for f in frames)
+    with pytest.raises(ConfigError, match="renderer"):
+        generate(GenerateConfig(out=str(out), renderer="tiny", **config), progress=False)
