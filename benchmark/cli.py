@@ -26,6 +26,33 @@ def _generate(args) -> int:
     return 0
 
 
+def _evaluate(args) -> int:
+    from benchmark.evaluate import evaluate
+    from benchmark.report import markdown
+    from benchmark.runner import ModelRef
+
+    kwargs = {}
+    for item in args.model_arg or []:
+        key, _, value = item.partition("=")
+        kwargs[key] = int(value) if value.lstrip("-").isdigit() else value
+    ref = ModelRef(args.model, args.weights, kwargs)
+    result = evaluate(ref, args.data, args.out, cache=args.cache, workers=args.workers, batch_size=args.batch_size,
+                      null_seeds=args.null_seeds, progress=not args.quiet, skip_bad=args.skip_bad)
+    print(markdown(result))
+    if result["skipped_clips"]:
+        print(f"skipped {len(result['skipped_clips'])} bad clips:", *result["skipped_clips"], sep="\n  ")
+    print(f"wrote {args.out}/results.json, scores.parquet, report.md, accuracy.png, surprise_curves.png")
+    return 0
+
+
+def _report(args) -> int:
+    from benchmark.report import write_report
+
+    for path in write_report(args.results):
+        print(path)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     from scenes.generate import DEFAULT_PER_CONDITION, DEFAULT_TRAIN_CLIPS
     from scenes.principles import NAMES
@@ -47,12 +74,38 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--renderer", choices=["tiny", "egl"], default="tiny")
     g.add_argument("--quiet", action="store_true", help="no progress bar")
     g.set_defaults(func=_generate)
+
+    e = sub.add_parser("evaluate", help="score a model on a suite and compute VoE metrics")
+    e.add_argument("--model", required=True, help="a built-in or installed model name, or FILE.py:ClassName")
+    e.add_argument("--weights", help="weights file or folder handed to the model")
+    e.add_argument("--model-arg", action="append", metavar="KEY=VALUE", help="extra constructor argument (repeatable)")
+    e.add_argument("--data", required=True, help="a generated test suite")
+    e.add_argument("--out", required=True, help="results directory")
+    e.add_argument("--workers", type=int, default=1)
+    e.add_argument("--batch-size", type=int, default=8)
+    e.add_argument("--null-seeds", type=int, default=10, help="untrained-null models for the chance distribution")
+    e.add_argument("--cache", help="score cache (default $VOEBENCH_CACHE or ~/.cache/voebench)")
+    e.add_argument("--skip-bad", action="store_true", help="list and skip corrupt clips instead of stopping")
+    e.add_argument("--quiet", action="store_true")
+    e.set_defaults(func=_evaluate)
+
+    r = sub.add_parser("report", help="rewrite report.md and figures from RESULTS_DIR/results.json")
+    r.add_argument("results")
+    r.set_defaults(func=_report)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
+    from models.protocol import ModelOutputError
+    from models.registry import ModelNotFound
+    from scenes.dataset import DatasetError
+
     args = build_parser().parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except (DatasetError, ModelOutputError, ModelNotFound, FileNotFoundError) as e:
+        print(f"voebench {args.command}: {e}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

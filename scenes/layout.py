@@ -1,7 +1,7 @@
 """Shared stage mechanics for every principle: camera jitter, objects, screens, distractors.
 
 The stage: moving objects travel along x in the lane (y≈0), screens stand at y≈-0.8 between
-lane and camera, distractors rest or move in a back lane (y≥0.9) where they meet nothing.
+lane and camera, distractors rest or move in a back lane (y≥1.2) where they meet nothing.
 About ±2 m of the lane are in view at the default camera.
 """
 from __future__ import annotations
@@ -13,7 +13,7 @@ from .spec import PALETTE, SCREEN_COLOUR, SHAPES, Body, Camera, Keyframe
 LANE_Y = 0.0
 SCREEN_Y = -0.8
 SCREEN_THICKNESS = 0.06
-BACK_LANES = (0.9, 1.5)
+BACK_LANES = (1.2, 1.8)
 VIEW_HALF_WIDTH = 1.8  # half-width of the lane in view (metres)
 ENTRY_X = 2.5  # |x| where an object is fully out of view
 CAMERA_Y = -5.0
@@ -48,10 +48,11 @@ def make_object(rng: np.random.Generator, name: str, colour: str, x: float, y: f
     )
 
 
-def screen(name: str, x: float, width: float, height: float, keys: tuple[Keyframe, ...] = ()) -> Body:
+def screen(name: str, x: float, width: float, height: float, keys: tuple[Keyframe, ...] = (),
+           y: float = SCREEN_Y) -> Body:
     """An occluder. Static, or kinematic along keyframes (rising from / sinking into the ground)."""
     return Body(
-        name, "box", (width, SCREEN_THICKNESS, height), SCREEN_COLOUR, (x, SCREEN_Y, height / 2),
+        name, "box", (width, SCREEN_THICKNESS, height), SCREEN_COLOUR, (x, y, height / 2),
         mass=0.0, keys=keys, role="screen",
     )
 

@@ -1,12 +1,18 @@
 """Spatio-temporal continuity: an object travels behind two screens separated by a visible gap.
 
-Run B is run A delayed by the time it takes to go from one screen to the other. Splicing
-while the object is behind the far screen in A and behind the near one in B gives a
-teleport (it never crosses the gap) and its converse (it crosses the gap twice).
+Run B is run A delayed by the time it takes to go from one screen to the other, in another
+lane. Splicing while the object is behind the far screen in A and behind the near one in B
+gives a teleport (it never crosses the gap) and its converse (it crosses the gap twice).
+The two runs use lanes at different depths so that the clip crossing twice does not cross
+the same pixels twice: a revisited place would let a whole-clip pixel comparison (the
+frame-oddness probe) tell the clips apart without any notion of motion.
 """
-from ..layout import ENTRY_X, LANE_PER_SCREEN, OBJECT_SIZES, SCREEN_HEIGHTS, distractors, make_object, pick_colours, sample_camera, screen, speed_to_reach
+from ..layout import ENTRY_X, LANE_PER_SCREEN, OBJECT_SIZES, distractors, make_object, pick_colours, sample_camera, screen, speed_to_reach
 from ..quadruplet import Pair
 from ..spec import SceneSpec
+
+LANES = (-0.9, 0.7)
+SCREENS_Y = -1.7  # in front of both lanes
 
 
 def sample(rng, condition, frames, fps):
@@ -20,16 +26,18 @@ def sample(rng, condition, frames, fps):
     centre = float(rng.uniform(-0.2, 0.2))
     x1 = centre - direction * (gap / 2 + w1 / 2)
     x2 = centre + direction * (gap / 2 + w2 / 2)
-    height = float(rng.uniform(*SCREEN_HEIGHTS))
+    height = float(rng.uniform(1.3, 1.4))  # also hides the object in the far lane
     x0 = -direction * ENTRY_X
     t_far = float(rng.uniform(0.4, 0.55)) * frames  # reaches the far screen's centre
     v = speed_to_reach(x0, x2 * LANE_PER_SCREEN, t_far, fps)
     delay = round(abs((x2 - x1) * LANE_PER_SCREEN / v) * fps)
-    obj = make_object(rng, "object", colours[0], x0, size=size, velocity=(v, 0.0, 0.0))
-    bodies = (obj, screen("screen1", x1, float(w1), height), screen("screen2", x2, float(w2), height),
+    # ~11 px apart in the image at 64x64: the two crossings share no pixel.
+    lane_a, lane_b = LANES if rng.random() < 0.5 else LANES[::-1]
+    obj = make_object(rng, "object", colours[0], x0, y=lane_a, size=size, velocity=(v, 0.0, 0.0))
+    bodies = (obj, screen("screen1", x1, float(w1), height, y=SCREENS_Y), screen("screen2", x2, float(w2), height, y=SCREENS_Y),
               *distractors(rng, n_distractors, colours[1:], frames, fps))
     a = SceneSpec(bodies, camera, frames, fps)
-    b = a.replace_body(obj.replace(position=(x0 - v * delay / fps, 0.0, size / 2)))
-    axes = {"speed": abs(v), "gap": gap, "screen_widths": [float(w1), float(w2)], "delay_frames": delay,
+    b = a.replace_body(obj.replace(position=(x0 - v * delay / fps, lane_b, size / 2)))
+    axes = {"lanes": [lane_a, lane_b], "speed": abs(v), "gap": gap, "screen_widths": [float(w1), float(w2)], "delay_frames": delay,
             "shape": obj.shape, "size": size, "n_objects": 1 + n_distractors}
     return Pair(a, b, ("object",), axes=axes)

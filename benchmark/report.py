@@ -1,0 +1,146 @@
+"""`voebench report RESULTS_DIR`: a Markdown table and PNG figures from results.json."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+
+from scenes.dataset import atomic_write_bytes, atomic_write_text
+
+CONDITIONS = ("visible", "occluded")
+
+
+def _pct(x) -> str:
+    return "–" if x is None else f"{100 * x:.0f}"
+
+
+def _ci(ci) -> str:
+    return "" if not ci or ci[0] is None else f" [{100 * ci[0]:.0f}, {100 * ci[1]:.0f}]"
+
+
+def _effect(x, ci=None) -> str:
+    if x is None:
+        return "–"
+    text = f"{100 * x:+.2f}%"
+    if ci and ci[0] is not None:
+        text += f" [{100 * ci[0]:+.2f}, {100 * ci[1]:+.2f}]"
+    return text
+
+
+def markdown(result: dict) -> str:
+    mean, mx = result["metrics"]["mean"], result["metrics"]["max"]
+    lines = [
+        f"# {result['model']['id']} on suite {result['suite']['content_hash'][:16]}",
+        "",
+        "Headline: quadruplet relative accuracy (%) with **mean** aggregation, 95 % bootstrap CI; effect = median "
+        "relative excess of impossible over possible surprise; **detected** = accuracy CI above 50 % and effect "
+        f"above the 95th percentile of {result['protocol'].get('null_seeds', 0)} untrained-null models. Max "
+        "aggregation is shown beside the untrained null's max accuracy, never against 50 %.",
+        "",
+        "| principle | condition | accuracy | effect | detected | pairwise | AUC | localisation | max acc (null) |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for principle, cells in sorted(mean["cells"].items()):
+        for condition in CONDITIONS:
+            if condition not in cells:
+                continue
+            c, m = cells[condition], mx["cells"][principle][condition]
+            lines.append(
+                f"| {principle} | {condition} | {_pct(c['relative_accuracy'])}{_ci(c['relative_accuracy_ci'])} | "
+                f"{_effect(c['effect'], c['effect_ci'])} | {'yes' if c.get('detected') else 'no'} | "
+                f"{_pct(c['pairwise_accuracy'])} | {_pct(c['auc'])} | {_pct(c['localisation'])} | "
+                f"{_pct(m['relative_accuracy'])} ({_pct(m.get('null_relative_accuracy'))}) |")
+    for name, group in [("visible", mean["conditions"].get("visible")), ("occluded", mean["conditions"].get("occluded")),
+                        ("overall", mean["overall"])]:
+        if group:
+            lines.append(f"| **{name}** (macro) | | {_pct(group['relative_accuracy'])}{_ci(group['relative_accuracy_ci'])} | "
+                         f"{_effect(group['effect'])} | {'yes' if group.get('detected') else 'no'} | "
+                         f"{_pct(group['pairwise_accuracy'])} | {_pct(group['auc'])} | {_pct(group['localisation'])} | |")
+    return "\n".join(lines) + "\n"
+
+
+def accuracy_figure(result: dict) -> bytes:
+    import io
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    cells = result["metrics"]["mean"]["cells"]
+    principles = sorted(cells)
+    fig, ax = plt.subplots(figsize=(9, 3.6))
+    width = 0.38
+    for k, condition in enumerate(CONDITIONS):
+        xs = np.arange(len(principles)) + (k - 0.5) * width
+        acc = [cells[p].get(condition, {}).get("relative_accuracy") for p in principles]
+        ci = [cells[p].get(condition, {}).get("relative_accuracy_ci") or [None, None] for p in principles]
+        acc = np.array([np.nan if a is None else a for a in acc])
+        lo = np.array([np.nan if c[0] is None else c[0] for c in ci])
+        hi = np.array([np.nan if c[1] is None else c[1] for c in ci])
+        ax.bar(xs, acc, width, label=condition, color=("#4C72B0" if condition == "visible" else "#DD8452"),
+               yerr=[acc - lo, hi - acc], capsize=3)
+        for x, p in zip(xs, principles):
+            if cells[p].get(condition, {}).get("detected"):
+                ax.text(x, 1.02, "*", ha="center")
+    ax.axhline(0.5, color="k", lw=0.8, ls="--")
+    ax.set_xticks(np.arange(len(principles)), principles, rotation=20)
+    ax.set_ylim(0, 1.08)
+    ax.set_ylabel("relative accuracy (mean agg.)")
+    ax.set_title(f"{result['model']['id']}  (* detected)")
+    ax.legend(loc="lower right", fontsize=8)
+    fig.tight_layout()
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=110)
+    plt.close(fig)
+    return buf.getvalue()
+
+
+def curves_figure(result: dict) -> bytes:
+    import io
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    curves = result.get("curves", {})
+    principles = sorted(curves)
+    fig, axes = plt.subplots(2, max(1, len(principles)), figsize=(2.3 * max(1, len(principles)), 4.4),
+                             squeeze=False, sharex=True)
+    for j, p in enumerate(principles):
+        for i, condition in enumerate(CONDITIONS):
+            ax = axes[i, j]
+            c = curves[p].get(condition)
+            if c:
+                x = c["offsets"]
+                f = lambda v: [np.nan if y is None else y for y in v]
+                ax.plot(x, f(c["possible"]), color="#4C72B0", label="possible partner")
+                ax.plot(x, f(c["impossible"]), color="#C44E52", label="impossible")
+            ax.axvline(0, color="k", lw=0.6, ls=":")
+            ax.set_title(f"{p}\n{condition}" if i == 0 else condition, fontsize=8)
+            ax.tick_params(labelsize=7)
+    axes[0, 0].legend(fontsize=6)
+    axes[-1, 0].set_xlabel("frames from reveal", fontsize=8)
+    axes[0, 0].set_ylabel("mean surprise", fontsize=8)
+    fig.tight_layout()
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=100)
+    plt.close(fig)
+    return buf.getvalue()
+
+
+def write_report(results_dir: str | Path) -> list[Path]:
+    results_dir = Path(results_dir)
+    path = results_dir / "results.json"
+    try:
+        result = json.loads(path.read_text())
+    except FileNotFoundError:
+        raise FileNotFoundError(f"{path}: no results here (run `voebench evaluate` first)") from None
+    outputs = {results_dir / "report.md": markdown(result).encode(),
+               results_dir / "accuracy.png": accuracy_figure(result),
+               results_dir / "surprise_curves.png": curves_figure(result)}
+    for p, data in outputs.items():
+        atomic_write_bytes(p, data)
+    return list(outputs)

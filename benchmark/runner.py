@@ -1,0 +1,168 @@
+"""Score every clip of a dataset with a model: per-frame surprise, cached and resumable.
+
+The model sees frames only: the runner hands it no manifest row, no clip id, no label.
+Scores are cached per (dataset content hash, model id, weights hash) under the cache
+directory; a killed run keeps the chunks it finished and resumes from them.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import re
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from models.protocol import check_surprise, model_id
+from scenes.dataset import DatasetError, atomic_write_bytes, read_clip, read_manifest, sha256_file
+from scenes.generate import load_info
+
+CHUNK = 64  # clips per cached chunk: what a kill can lose at most
+
+
+def default_cache() -> Path:
+    return Path(os.environ.get("VOEBENCH_CACHE", Path.home() / ".cache" / "voebench"))
+
+
+@dataclass(frozen=True)
+class ModelRef:
+    """How to (re)create a model, in this process or a worker: a name or FILE.py:Class."""
+
+    spec: str
+    weights: str | None = None
+    kwargs: dict = field(default_factory=dict)
+
+    def create(self):
+        from models.registry import create
+
+        return create(self.spec, weights=self.weights, **self.kwargs)
+
+    @property
+    def key(self) -> tuple:
+        return (self.spec, self.weights, tuple(sorted(self.kwargs.items())))
+
+
+def frame_hashes(frames: np.ndarray) -> list[str]:
+    """Label-free per-frame fingerprints: which clips share a prefix (for pairwise metrics)."""
+    return [hashlib.sha256(f.tobytes()).hexdigest()[:16] for f in frames]
+
+
+def _score_batch(model, batch: list[tuple[str, np.ndarray]]) -> list[np.ndarray]:
+    clips = [frames for _, frames in batch]
+    if hasattr(model, "surprise_batch"):
+        outs = list(model.surprise_batch(clips))
+        if len(outs) != len(clips):
+            raise ValueError(f"model {model_id(model)}: surprise_batch returned {len(outs)} results for {len(clips)} clips")
+    else:
+        outs = [model.surprise(c) for c in clips]
+    return [check_surprise(model, cid, out, len(frames)) for (cid, frames), out in zip(batch, outs)]
+
+
+_WORKER_MODELS: dict = {}
+
+
+def _score_rows(ref: ModelRef, directory: str, rows: list[dict], batch_size: int) -> list[dict]:
+    """Score some manifest rows (worker side). Only frames reach the model."""
+    model = _WORKER_MODELS.get(ref.key) or _WORKER_MODELS.setdefault(ref.key, ref.create())
+    out = []
+    for i in range(0, len(rows), batch_size):
+        part = rows[i:i + batch_size]
+        batch = [(r["clip_id"], read_clip(Path(directory) / r["path"])["frames"]) for r in part]
+        for (cid, frames), s in zip(batch, _score_batch(model, batch)):
+            out.append({"clip_id": cid, "surprise": s, "frame_hashes": frame_hashes(frames)})
+    return out
+
+
+def _table_bytes(records: list[dict]) -> bytes:
+    df = pd.DataFrame({"clip_id": [r["clip_id"] for r in records],
+                       "surprise": [np.asarray(r["surprise"], float).tolist() for r in records],
+                       "frame_hashes": [list(r["frame_hashes"]) for r in records]})
+    buf = io.BytesIO()
+    df.to_parquet(buf, index=False)
+    return buf.getvalue()
+
+
+def read_scores(path: Path) -> pd.DataFrame:
+    df = pd.read_parquet(path)
+    df["surprise"] = df["surprise"].map(lambda s: np.asarray(s, float))
+    return df
+
+
+def cache_path(cache: Path, content_hash: str, model) -> Path:
+    safe = re.sub(r"[^A-Za-z0-9_.@-]", "_", model_id(model))
+    return cache / "scores" / content_hash[:16] / f"{safe}-{(model.weights_hash or 'none')[:16]}.parquet"
+
+
+def check_dataset(directory: Path, rows: list[dict], skip_bad: bool) -> tuple[list[dict], list[str]]:
+    """Verify every clip against the manifest before scoring; corrupt clips stop the run
+    unless skip_bad, which lists and drops them explicitly."""
+    good, bad = [], []
+    for row in rows:
+        try:
+            path = directory / row["path"]
+            if not path.exists():
+                raise DatasetError(f"{path}: clip {row['clip_id']} is missing")
+            if sha256_file(path) != row["sha256"]:
+                raise DatasetError(f"{path}: sha256 does not match manifest.csv")
+            good.append(row)
+        except DatasetError as e:
+            if not skip_bad:
+                raise
+            bad.append(str(e))
+    return good, bad
+
+
+def score_dataset(ref: ModelRef, directory: str | Path, cache: Path | None = None, workers: int = 1,
+                  batch_size: int = 8, progress: bool = True, skip_bad: bool = False) -> tuple[pd.DataFrame, dict]:
+    """Per-clip surprise for every test clip; returns (scores, info about the run)."""
+    from tqdm import tqdm
+
+    directory = Path(directory)
+    info = load_info(directory)
+    rows = [r for r in read_manifest(directory) if r["split"] == "test"]
+    if not rows:
+        raise DatasetError(f"{directory}: no test clips to score (is it a --split train dataset?)")
+    model = ref.create()
+    cache = Path(cache) if cache else default_cache()
+    final = cache_path(cache, info["content_hash"], model)
+    rows, skipped = check_dataset(directory, rows, skip_bad)
+    meta = {"model": model_id(model), "weights_hash": model.weights_hash, "cache": str(final), "skipped": skipped}
+    if final.exists():
+        scores = read_scores(final)
+        if set(scores["clip_id"]) >= {r["clip_id"] for r in rows}:
+            return scores[scores["clip_id"].isin({r["clip_id"] for r in rows})].reset_index(drop=True), meta | {"cached": True}
+    partial = final.with_suffix(".partial")
+    partial.mkdir(parents=True, exist_ok=True)
+    done = {}
+    for chunk in sorted(partial.glob("chunk-*.parquet")):
+        try:
+            for r in read_scores(chunk).to_dict("records"):
+                done[r["clip_id"]] = r
+        except Exception:  # a chunk is renamed into place whole; anything unreadable is redone
+            chunk.unlink()
+    todo = [r for r in rows if r["clip_id"] not in done]
+    chunks = [todo[i:i + CHUNK] for i in range(0, len(todo), CHUNK)]
+    bar = tqdm(total=len(rows), initial=len(rows) - len(todo), unit="clip", desc=f"score {model_id(model)}",
+               disable=not progress, dynamic_ncols=True)
+    if workers > 1 and chunks:
+        from joblib import Parallel, delayed
+
+        jobs = Parallel(n_jobs=workers, backend="loky", return_as="generator")
+        results = jobs(delayed(_score_rows)(ref, str(directory), c, batch_size) for c in chunks)
+    else:
+        _WORKER_MODELS[ref.key] = model
+        results = (_score_rows(ref, str(directory), c, batch_size) for c in chunks)
+    start = len(list(partial.glob("chunk-*.parquet")))
+    for k, records in enumerate(results):
+        atomic_write_bytes(partial / f"chunk-{start + k:05d}.parquet", _table_bytes(records))
+        done.update({r["clip_id"]: r for r in records})
+        bar.update(len(records))
+    bar.close()
+    records = [done[r["clip_id"]] for r in sorted(rows, key=lambda r: r["clip_id"])]
+    atomic_write_bytes(final, _table_bytes(records))
+    shutil.rmtree(partial, ignore_errors=True)
+    return read_scores(final), meta | {"cached": False}

@@ -1,0 +1,148 @@
+"""Model protocol, registry, runner (cache, resume, no labels) and the evaluate/report CLI."""
+import json
+import textwrap
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import models
+from benchmark.cli import main as cli
+from benchmark.runner import ModelRef, score_dataset
+from models.protocol import ModelOutputError, check_surprise
+from models.registry import ModelNotFound
+
+
+class Plain:
+    name, version, weights_hash = "plain", "1", None
+
+
+@pytest.mark.parametrize("out,message", [
+    (np.ones(5), "expected \\[6\\]"),
+    (np.ones((6, 1)), "expected \\[6\\]"),
+    (np.array(["a"] * 6), "dtype"),
+    (np.array([np.nan, 1, np.nan, 1, 1, 1]), "frame 2, after its context"),
+    (np.array([np.inf, 1, 1, 1, 1, 1]), "inf in its context"),
+    (np.full(6, np.nan), "no finite value"),
+    ("nonsense", "dtype"),
+])
+def test_protocol_violations_name_model_and_clip(out, message):
+    with pytest.raises(ModelOutputError, match=message) as err:
+        check_surprise(Plain(), "clip123", out, 6)
+    assert "plain@1" in str(err.value) and "clip123" in str(err.value)
+
+
+def test_leading_nan_context_is_allowed():
+    out = check_surprise(Plain(), "c", [np.nan, np.nan, 1, 2, 3, 4], 6)
+    assert out.dtype == np.float64 and np.isnan(out[:2]).all()
+
+
+def test_registry_builtins_files_and_entry_points(tmp_path, monkeypatch):
+    assert models.create("frame-diff").name == "frame-diff"
+    assert models.create("untrained-null", seed=3).version == "1-seed3"
+    with pytest.raises(ModelNotFound, match="unknown model 'nope'"):
+        models.create("nope")
+    file = tmp_path / "third_party.py"
+    file.write_text(textwrap.dedent("""
+        import numpy as np
+        class Constant:
+            name, version, weights_hash = "constant", "0.1", None
+            def surprise(self, frames):
+                return np.ones(len(frames))
+    """))
+    assert models.create(f"{file}:Constant").name == "constant"
+    with pytest.raises(ModelNotFound, match="defines no 'Missing'"):
+        models.create(f"{file}:Missing")
+    # A real installed entry point: a dist-info folder on sys.path, as pip would write it.
+    dist = tmp_path / "site" / "thirdparty-0.1.dist-info"
+    dist.mkdir(parents=True)
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: thirdparty\nVersion: 0.1\n")
+    (dist / "entry_points.txt").write_text("[voebench.models]\nconstant-ep = third_party:Constant\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.syspath_prepend(str(tmp_path / "site"))
+    assert "constant-ep" in models.available()
+    assert models.create("constant-ep").version == "0.1"
+
+
+COUNTING_MODEL = """
+import os
+import numpy as np
+
+class Counting:
+    name, version, weights_hash = "counting", "1", None
+    def surprise(self, *args, **kwargs):
+        assert len(args) == 1 and not kwargs, "a model gets the frames and nothing else"
+        frames = args[0]
+        assert isinstance(frames, np.ndarray) and frames.dtype == np.uint8 and frames.ndim == 4
+        log = os.environ["COUNT_LOG"]
+        with open(log, "a") as f:
+            f.write("x")
+        limit = os.environ.get("FAIL_AFTER")
+        if limit and os.path.getsize(log) > int(limit):
+            raise RuntimeError("simulated crash")
+        out = frames.astype(float).mean(axis=(1, 2, 3))
+        out[0] = np.nan
+        return out
+"""
+
+
+def test_scores_are_cached_and_a_crashed_run_resumes(suite, tmp_path, monkeypatch):
+    out, info = suite
+    n_clips = info["counts"]["clips"]
+    file = tmp_path / "counting.py"
+    file.write_text(COUNTING_MODEL)
+    log = tmp_path / "calls"
+    monkeypatch.setenv("COUNT_LOG", str(log))
+    monkeypatch.setenv("FAIL_AFTER", "20")  # crashes on the 21st clip: two chunks of 8 are cached
+    monkeypatch.setattr("benchmark.runner.CHUNK", 8)
+    ref = ModelRef(f"{file}:Counting")
+    with pytest.raises(RuntimeError, match="simulated crash"):
+        score_dataset(ref, out, tmp_path / "cache", progress=False)
+    monkeypatch.delenv("FAIL_AFTER")
+    log.write_text("")
+    scores, meta = score_dataset(ref, out, tmp_path / "cache", progress=False)
+    assert not meta["cached"] and len(scores) == n_clips
+    assert log.stat().st_size == n_clips - 16, "the resumed run re-scored clips it had cached"
+    log.write_text("")
+    again, meta = score_dataset(ref, out, tmp_path / "cache", progress=False)
+    assert meta["cached"] and log.stat().st_size == 0
+    pd.testing.assert_frame_equal(scores, again)
+
+
+def test_evaluate_and_report_cli(suite, tmp_path, capsys):
+    out, info = suite
+    results = tmp_path / "results"
+    code = cli(["evaluate", "--model", "frame-diff", "--data", str(out), "--out", str(results), "--cache",
+                str(tmp_path / "cache"), "--null-seeds", "2", "--quiet"])
+    assert code == 0
+    printed = capsys.readouterr().out
+    assert "| permanence | occluded |" in printed
+    result = json.loads((results / "results.json").read_text())
+    assert result["suite"]["content_hash"] == info["content_hash"]
+    assert result["model"]["id"] == "frame-diff@1"
+    assert set(result["metrics"]) == {"mean", "max"} and result["protocol"]["null_seeds"] == 2
+    assert {"voebench", "torch", "numpy", "pybullet"} <= set(result["versions"])
+    scores = pd.read_parquet(results / "scores.parquet")
+    assert list(scores.columns) == ["clip_id", "surprise", "model", "weights_hash"] and len(scores) == info["counts"]["clips"]
+    for name in ("report.md", "accuracy.png", "surprise_curves.png"):
+        assert (results / name).stat().st_size > 0
+    (results / "report.md").unlink()
+    assert cli(["report", str(results)]) == 0 and (results / "report.md").exists()
+
+
+def test_corrupt_suite_is_refused_unless_skip_bad(suite, tmp_path, capsys):
+    import shutil
+
+    src, _ = suite
+    data = tmp_path / "data"
+    shutil.copytree(src, data)
+    victim = sorted((data / "clips").glob("*.npz"))[0]
+    victim.write_bytes(victim.read_bytes()[:200])
+    args = ["evaluate", "--model", "frame-diff", "--data", str(data), "--out", str(tmp_path / "r"),
+            "--cache", str(tmp_path / "cache"), "--null-seeds", "0", "--quiet"]
+    assert cli(args) == 2
+    assert victim.name in capsys.readouterr().err and not (tmp_path / "r").exists()
+    assert cli(args + ["--skip-bad"]) == 0
+    result = json.loads((tmp_path / "r" / "results.json").read_text())
+    assert len(result["skipped_clips"]) == 1 and victim.name in result["skipped_clips"][0]
+    assert len(result["skipped_quadruplets"]) == 1

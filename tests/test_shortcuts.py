@@ -1,0 +1,31 @@
+"""The suite's acceptance test: low-level shortcut probes are at chance where the violation
+is no pixel event (the occluded condition), with the headline mean aggregation."""
+import pytest
+
+from benchmark.evaluate import attach_labels
+from benchmark.metrics import compute_metrics
+from benchmark.runner import ModelRef, score_dataset
+from models.registry import SHORTCUT_PROBES
+from scenes.principles import NAMES
+
+
+@pytest.fixture(scope="module")
+def nulls(suite, tmp_path_factory):
+    out, _ = suite
+    cache = tmp_path_factory.mktemp("cache")
+    return cache, [attach_labels(score_dataset(ModelRef("untrained-null", kwargs={"seed": s}), out, cache,
+                                               progress=False)[0], out) for s in range(3)]
+
+
+@pytest.mark.parametrize("probe", SHORTCUT_PROBES)
+def test_shortcut_probe_is_at_chance_on_occluded_violations(suite, nulls, probe):
+    out, _ = suite
+    cache, null_runs = nulls
+    clips = attach_labels(score_dataset(ModelRef(probe), out, cache, progress=False)[0], out)
+    cells = compute_metrics(clips, null_runs)["mean"]["cells"]
+    leaks = []
+    for principle in NAMES:
+        cell = cells[principle]["occluded"]
+        if not 0.45 <= cell["relative_accuracy"] <= 0.55 or cell["detected"]:
+            leaks.append(f"{principle}: accuracy {cell['relative_accuracy']:.2f}, effect {cell['effect']:+.2e}")
+    assert not leaks, f"{probe} separates occluded violations — the suite leaks a low-level cue: " + "; ".join(leaks)
