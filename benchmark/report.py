@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
-from scenes.dataset import atomic_write_bytes, atomic_write_text
+from scenes.dataset import atomic_write_bytes
 
 CONDITIONS = ("visible", "occluded")
 

@@ -20,7 +20,7 @@ import numpy as np
 import pybullet
 
 from scenes.generate import GenerateConfig, generate
-from scenes.items import Item, item_seed
+from scenes.items import item_seed
 from scenes.principles import principle
 from scenes.quadruplet import Reject, build_quadruplet
 from scenes.world import World

@@ -6,9 +6,11 @@ About ±2 m of the lane are in view at the default camera.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
-from .spec import PALETTE, SCREEN_COLOUR, SHAPES, Body, Camera, Keyframe
+from .spec import PALETTE, SCREEN_COLOUR, SHAPES, Body, Camera, Keyframe, SceneSpec
 
 LANE_Y = 0.0
 SCREEN_Y = -0.8
@@ -97,3 +99,32 @@ def distractors(rng: np.random.Generator, n: int, colours: list[str], frames: in
 def speed_to_reach(x0: float, x1: float, frame: float, fps: int) -> float:
     """Constant speed (m/s, signed) that brings an object from x0 to x1 at `frame`."""
     return (x1 - x0) * fps / frame
+
+
+@dataclass(frozen=True)
+class Stage:
+    """What every principle samples first: camera, colours, distractors, direction, size."""
+
+    camera: Camera
+    colours: list[str]  # the principle's own objects' colours, then the distractors'
+    own_colours: int
+    n_distractors: int
+    direction: float  # +1: the main motion runs left to right
+    size: float
+    frames: int
+    fps: int
+
+    def scene(self, rng: np.random.Generator, bodies) -> SceneSpec:
+        """The spec: the principle's bodies, then the distractors (same order in both runs)."""
+        extra = distractors(rng, self.n_distractors, self.colours[self.own_colours:], self.frames, self.fps)
+        return SceneSpec(tuple(bodies) + tuple(extra), self.camera, self.frames, self.fps)
+
+
+def sample_stage(rng: np.random.Generator, frames: int, fps: int, own_colours: int = 1, max_distractors: int = 2,
+                 sizes: tuple[float, float] = OBJECT_SIZES) -> Stage:
+    camera = sample_camera(rng)
+    n_distractors = int(rng.integers(0, max_distractors + 1))
+    colours = pick_colours(rng, own_colours + n_distractors)
+    direction = float(rng.choice([-1.0, 1.0]))
+    size = float(rng.uniform(*sizes))
+    return Stage(camera, colours, own_colours, n_distractors, direction, size, frames, fps)

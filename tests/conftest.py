@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from scenes.generate import GenerateConfig, generate
-from scenes.items import Item, Settings, item_seed
+from scenes.items import Item, item_seed
 from scenes.principles import NAMES, principle
 from scenes.quadruplet import CONDITIONS, Reject, build_quadruplet
 

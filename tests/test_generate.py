@@ -1,6 +1,5 @@
 """The generator on disk: format, determinism, parallel workers, resume, errors, previews."""
 import json
-import os
 import signal
 import subprocess
 import sys

@@ -3,7 +3,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from benchmark import metrics
 from benchmark.metrics import (compute_metrics, hedges_g, mann_whitney_p, quadruplet_table, relative_accuracy,
                                roc_auc)
 

@@ -7,21 +7,18 @@ gives a launch too early (the target starts before anything can have reached it)
 launch too late (it is hit and does not move). Visible (crossed): run B has no mover;
 clip 1 shows the mover hitting a target that stays put, clip 2 the target leaving untouched.
 """
-from ..layout import (ENTRY_X, LANE_PER_SCREEN, OBJECT_SIZES, SCREEN_HEIGHTS, distractors, make_object,
-                      pick_colours, sample_camera, screen, speed_to_reach)
+from ..layout import ENTRY_X, LANE_PER_SCREEN, SCREEN_HEIGHTS, make_object, sample_stage, screen, speed_to_reach
 from ..quadruplet import Pair
-from ..spec import SHAPES, SceneSpec, parked
+from ..spec import SHAPES, parked
 
 
 def sample(rng, condition, frames, fps):
-    camera = sample_camera(rng)
-    n_distractors = int(rng.integers(0, 2))
-    colours = pick_colours(rng, 2 + n_distractors)
-    direction = float(rng.choice([-1.0, 1.0]))
-    size = float(rng.uniform(*OBJECT_SIZES))  # equal sizes keep the contact normal horizontal
+    stage = sample_stage(rng, frames, fps, own_colours=2, max_distractors=1)
+    colours, direction = stage.colours, stage.direction
+    size = stage.size  # one size for both: equal sizes keep the contact normal horizontal
     t_contact = float(rng.uniform(0.45, 0.6)) * frames
     x0 = -direction * ENTRY_X
-    axes = {"size": size, "n_objects": 2 + n_distractors}
+    axes = {"size": size, "n_objects": 2 + stage.n_distractors}
     bodies = []
     if condition == "occluded":
         width = float(rng.uniform(1.0, 1.3))
@@ -42,8 +39,7 @@ def sample(rng, condition, frames, fps):
     mover = make_object(rng, "mover", colours[0], x0, size=size, velocity=(v, 0.0, 0.0), shape=shape)
     target = make_object(rng, "target", colours[1], x_target, size=size, shape=shape)
     axes.update(speed=abs(v), shape=shape)
-    bodies = [mover, target, *bodies, *distractors(rng, n_distractors, colours[2:], frames, fps)]
-    a = SceneSpec(tuple(bodies), camera, frames, fps)
+    a = stage.scene(rng, [mover, target, *bodies])
     if condition == "occluded":
         b = a.replace_body(mover.replace(position=(x0 - v * delay / fps, 0.0, size / 2)))
         return Pair(a, b, ("mover",), axes=axes)

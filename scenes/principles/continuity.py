@@ -7,20 +7,16 @@ The two runs use lanes at different depths so that the clip crossing twice does 
 the same pixels twice: a revisited place would let a whole-clip pixel comparison (the
 frame-oddness probe) tell the clips apart without any notion of motion.
 """
-from ..layout import ENTRY_X, LANE_PER_SCREEN, OBJECT_SIZES, distractors, make_object, pick_colours, sample_camera, screen, speed_to_reach
+from ..layout import ENTRY_X, LANE_PER_SCREEN, make_object, sample_stage, screen, speed_to_reach
 from ..quadruplet import Pair
-from ..spec import SceneSpec
 
 LANES = (-0.9, 0.7)
 SCREENS_Y = -1.7  # in front of both lanes
 
 
 def sample(rng, condition, frames, fps):
-    camera = sample_camera(rng)
-    n_distractors = int(rng.integers(0, 3))
-    colours = pick_colours(rng, 1 + n_distractors)
-    direction = float(rng.choice([-1.0, 1.0]))
-    size = float(rng.uniform(*OBJECT_SIZES))
+    stage = sample_stage(rng, frames, fps)
+    direction, size = stage.direction, stage.size
     w1, w2 = rng.uniform(0.65, 0.95, size=2)
     gap = float(rng.uniform(0.5, 0.9))  # visible stretch of lane between the screens
     centre = float(rng.uniform(-0.2, 0.2))
@@ -33,11 +29,10 @@ def sample(rng, condition, frames, fps):
     delay = round(abs((x2 - x1) * LANE_PER_SCREEN / v) * fps)
     # ~11 px apart in the image at 64x64: the two crossings share no pixel.
     lane_a, lane_b = LANES if rng.random() < 0.5 else LANES[::-1]
-    obj = make_object(rng, "object", colours[0], x0, y=lane_a, size=size, velocity=(v, 0.0, 0.0))
-    bodies = (obj, screen("screen1", x1, float(w1), height, y=SCREENS_Y), screen("screen2", x2, float(w2), height, y=SCREENS_Y),
-              *distractors(rng, n_distractors, colours[1:], frames, fps))
-    a = SceneSpec(bodies, camera, frames, fps)
+    obj = make_object(rng, "object", stage.colours[0], x0, y=lane_a, size=size, velocity=(v, 0.0, 0.0))
+    a = stage.scene(rng, (obj, screen("screen1", x1, float(w1), height, y=SCREENS_Y),
+                          screen("screen2", x2, float(w2), height, y=SCREENS_Y)))
     b = a.replace_body(obj.replace(position=(x0 - v * delay / fps, lane_b, size / 2)))
     axes = {"lanes": [lane_a, lane_b], "speed": abs(v), "gap": gap, "screen_widths": [float(w1), float(w2)], "delay_frames": delay,
-            "shape": obj.shape, "size": size, "n_objects": 1 + n_distractors}
+            "shape": obj.shape, "size": size, "n_objects": 1 + stage.n_distractors}
     return Pair(a, b, ("object",), axes=axes)

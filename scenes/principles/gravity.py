@@ -11,10 +11,9 @@ Visible (crossed): without a screen the bridge itself would pop in or out at any
 instead clip 1 is run A's shelf (gap) with run B's object (floats across), clip 2 run B's
 shelf (bridge) with run A's object (drops through it).
 """
-from ..layout import (ENTRY_X, distractors, lane_to_screen, make_object, pick_colours, rise_lower_keys,
-                      sample_camera, screen, speed_to_reach)
+from ..layout import ENTRY_X, lane_to_screen, make_object, rise_lower_keys, sample_stage, screen, speed_to_reach
 from ..quadruplet import Pair
-from ..spec import WALL_COLOUR, Body, SceneSpec, parked
+from ..spec import WALL_COLOUR, Body, parked
 
 THICKNESS, DEPTH = 0.1, 0.6
 SIZES = (0.32, 0.4)  # small enough to slide under the shelf once on the ground
@@ -27,11 +26,8 @@ def _slab(name: str, x0: float, x1: float, top: float) -> Body:
 
 
 def sample(rng, condition, frames, fps):
-    camera = sample_camera(rng)
-    n_distractors = int(rng.integers(0, 3))
-    colours = pick_colours(rng, 1 + n_distractors)
-    d = float(rng.choice([-1.0, 1.0]))  # direction of travel
-    size = float(rng.uniform(*SIZES))
+    stage = sample_stage(rng, frames, fps, sizes=SIZES)
+    camera, d, size = stage.camera, stage.direction, stage.size
     top = float(rng.uniform(0.55, 0.62))
     gap = float(rng.uniform(0.6, 0.8))
     centre = float(rng.uniform(-0.3, 0.3))
@@ -39,13 +35,13 @@ def sample(rng, condition, frames, fps):
     x0 = -d * ENTRY_X
     t_gap = float(rng.uniform(0.45, 0.58)) * frames  # object centre over the near edge
     v = speed_to_reach(x0, g0, t_gap, fps)
-    obj = make_object(rng, "object", colours[0], x0, size=size, z=top + size / 2, velocity=(v, 0.0, 0.0),
+    obj = make_object(rng, "object", stage.colours[0], x0, size=size, z=top + size / 2, velocity=(v, 0.0, 0.0),
                       restitution=0.0)
     near, far = _slab("shelf_near", -d * 4.0, g0, top), _slab("shelf_far", g1, d * 4.0, top)
     bridge = _slab("bridge", g0, g1, top)
     bodies = [obj, near, far, bridge]
     axes = {"height": top, "gap": gap, "speed": abs(v), "shape": obj.shape, "size": size,
-            "n_objects": 1 + n_distractors}
+            "n_objects": 1 + stage.n_distractors}
     if condition == "occluded":
         width = float(rng.uniform(1.3, 1.6))
         height = 1.45  # hides the object on the shelf and on the ground
@@ -53,8 +49,7 @@ def sample(rng, condition, frames, fps):
         xs = lane_to_screen(centre, camera)
         bodies.append(screen("screen", xs, width, height, rise_lower_keys(xs, height, (up, up + 4), None)))
         axes.update(screen_motion="rise", screen_width=width)
-    bodies += distractors(rng, n_distractors, colours[1:], frames, fps)
-    b = SceneSpec(tuple(bodies), camera, frames, fps)
+    b = stage.scene(rng, bodies)
     a = b.replace_body(parked(bridge, 0))
     if condition == "occluded":
         return Pair(a, b, ("object", "bridge"), axes=axes)

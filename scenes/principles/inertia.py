@@ -8,18 +8,14 @@ the object is hidden in both runs.
 """
 import numpy as np
 
-from ..layout import (LANE_PER_SCREEN, OBJECT_SIZES, SCREEN_HEIGHTS, distractors, lane_to_screen, make_object,
-                      pick_colours, sample_camera, screen)
+from ..layout import LANE_PER_SCREEN, SCREEN_HEIGHTS, lane_to_screen, make_object, sample_stage, screen
 from ..quadruplet import Pair
-from ..spec import SHAPES, SceneSpec
+from ..spec import SHAPES
 
 
 def sample(rng, condition, frames, fps):
-    camera = sample_camera(rng)
-    n_distractors = int(rng.integers(0, 3))
-    colours = pick_colours(rng, 1 + n_distractors)
-    direction = float(rng.choice([-1.0, 1.0]))
-    size = float(rng.uniform(*OBJECT_SIZES))
+    stage = sample_stage(rng, frames, fps)
+    camera, colours, direction, size = stage.camera, stage.colours, stage.direction, stage.size
     meet = float(rng.uniform(-0.5, 0.5))
     s_meet = int(round(rng.uniform(0.42, 0.58) * frames))
     speed = float(rng.uniform(1.8, 3.0))
@@ -40,12 +36,11 @@ def sample(rng, condition, frames, fps):
     obj_a, obj_b = start(direction * speed, 0.0), start(*other)
     bodies = [obj_a]
     axes = {"change": change, "speed": speed, "other_velocity": [float(v) for v in other], "shape": shape,
-            "size": size, "n_objects": 1 + n_distractors}
+            "size": size, "n_objects": 1 + stage.n_distractors}
     if condition == "occluded":
         width = float(rng.uniform(0.9, 1.2))
         bodies.append(screen("screen", lane_to_screen(meet, camera), width, float(rng.uniform(*SCREEN_HEIGHTS))))
         axes.update(screen_motion="static", screen_width=width,
                     occlusion_frames=round((width * LANE_PER_SCREEN - size) / speed * fps, 1))
-    bodies += distractors(rng, n_distractors, colours[1:], frames, fps)
-    a = SceneSpec(tuple(bodies), camera, frames, fps)
+    a = stage.scene(rng, bodies)
     return Pair(a, a.replace_body(obj_b), ("object",), splice_at=s_meet, axes=axes)

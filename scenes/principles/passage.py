@@ -9,16 +9,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..layout import ENTRY_X, LANE_PER_SCREEN, SCREEN_HEIGHTS, lane_to_screen, rise_lower_keys, screen, sliding_keys, speed_to_reach
-from ..spec import Camera
+from ..layout import ENTRY_X, LANE_PER_SCREEN, SCREEN_HEIGHTS, Stage, lane_to_screen, rise_lower_keys, screen, sliding_keys, speed_to_reach
 
 
-def sample_passage(rng: np.random.Generator, camera: Camera, frames: int, fps: int, size: float):
+
+def sample_passage(rng: np.random.Generator, stage: Stage):
     """Return (screen body, object start x, object velocity, axes)."""
+    camera, frames, fps, size, direction = stage.camera, stage.frames, stage.fps, stage.size, stage.direction
     variant = str(rng.choice(["pass", "drift"]))
     height = float(rng.uniform(*SCREEN_HEIGHTS))
     if variant == "drift":
-        direction = float(rng.choice([-1.0, 1.0]))
         up0 = float(rng.uniform(0.08, 0.2)) * frames
         down0 = float(rng.uniform(0.55, 0.7)) * frames
         hidden = (down0 - (up0 + 4)) / fps  # seconds fully behind the raised screen
@@ -34,7 +34,6 @@ def sample_passage(rng: np.random.Generator, camera: Camera, frames: int, fps: i
         axes = {"variant": "drift", "screen_motion": "rise-lower", "screen_width": width, "speed": speed,
                 "occlusion_frames": round(down0 - up0, 1)}
         return screen("screen", xs, width, height, keys), x0, (direction * speed, 0.0, 0.0), axes
-    direction = float(rng.choice([-1.0, 1.0]))
     xs = float(rng.uniform(-0.5, 0.5))
     width = float(rng.uniform(0.8, 1.3))
     motion = str(rng.choice(["static", "sliding"]))

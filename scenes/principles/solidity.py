@@ -6,28 +6,24 @@ arrives; splicing while both are hidden gives "passes through the wall" and "bou
 nothing". Visible (crossed): no screen, so the wall itself would pop in or out at any splice;
 instead each impossible clip shows one run's wall with the other run's object trajectory.
 """
-from ..layout import (ENTRY_X, LANE_PER_SCREEN, OBJECT_SIZES, distractors, lane_to_screen, make_object,
-                      pick_colours, rise_lower_keys, sample_camera, screen, speed_to_reach)
+from ..layout import ENTRY_X, LANE_PER_SCREEN, lane_to_screen, make_object, rise_lower_keys, sample_stage, screen, speed_to_reach
 from ..quadruplet import Pair
-from ..spec import WALL_COLOUR, Body, SceneSpec, parked
+from ..spec import WALL_COLOUR, Body, parked
 
 WALL = (0.12, 0.9, 0.7)  # thin across the lane, wide in depth, lower than the screens
 
 
 def sample(rng, condition, frames, fps):
-    camera = sample_camera(rng)
-    n_distractors = int(rng.integers(0, 3))
-    colours = pick_colours(rng, 1 + n_distractors)
-    direction = float(rng.choice([-1.0, 1.0]))
-    size = float(rng.uniform(*OBJECT_SIZES))
+    stage = sample_stage(rng, frames, fps)
+    camera, direction, size = stage.camera, stage.direction, stage.size
     x_wall = float(rng.uniform(-0.3, 0.3))
     wall = Body("wall", "box", WALL, WALL_COLOUR, (x_wall, 0.0, WALL[2] / 2), mass=0.0, restitution=0.9, role="wall")
     x0 = -direction * ENTRY_X
     t_contact = float(rng.uniform(0.5, 0.62)) * frames
     v = speed_to_reach(x0, x_wall - direction * (WALL[0] + size) / 2, t_contact, fps)
-    obj = make_object(rng, "object", colours[0], x0, size=size, velocity=(v, 0.0, 0.0))
+    obj = make_object(rng, "object", stage.colours[0], x0, size=size, velocity=(v, 0.0, 0.0))
     bodies = [obj, wall]
-    axes = {"speed": abs(v), "shape": obj.shape, "size": size, "n_objects": 1 + n_distractors}
+    axes = {"speed": abs(v), "shape": obj.shape, "size": size, "n_objects": 1 + stage.n_distractors}
     if condition == "occluded":
         width = float(rng.uniform(1.2, 1.5))
         height = 1.05
@@ -36,8 +32,7 @@ def sample(rng, condition, frames, fps):
         bodies.append(screen("screen", xs, width, height, rise_lower_keys(xs, height, (up, up + 4), None)))
         axes.update(screen_motion="rise", screen_width=width,
                     occlusion_frames=round((width * LANE_PER_SCREEN - size) / abs(v) * fps, 1))
-    bodies += distractors(rng, n_distractors, colours[1:], frames, fps)
-    a = SceneSpec(tuple(bodies), camera, frames, fps)
+    a = stage.scene(rng, bodies)
     b = a.replace_body(parked(wall, 0))
     if condition == "occluded":
         return Pair(a, b, ("object", "wall"), axes=axes)
