@@ -45,6 +45,18 @@ def _evaluate(args) -> int:
     return 0
 
 
+def _train(args) -> int:
+    from models.train import train
+
+    overrides = {}
+    for item in args.set or []:
+        key, _, value = item.partition("=")
+        overrides[key] = int(value) if value.lstrip("-").isdigit() else (float(value) if value.replace(".", "", 1).lstrip("-").isdigit() else value)
+    train(args.model, args.data, args.out, minutes=args.minutes, steps=args.steps, seed=args.seed,
+          overrides=overrides, progress=not args.quiet)
+    return 0
+
+
 def _report(args) -> int:
     from benchmark.report import write_report
 
@@ -89,6 +101,17 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--quiet", action="store_true")
     e.set_defaults(func=_evaluate)
 
+    t = sub.add_parser("train", help="self-supervised training on a playground (--split train) dataset")
+    t.add_argument("--model", required=True, choices=["jepa-frame", "vjepa-tubelet", "pixel-predictor"])
+    t.add_argument("--data", required=True, help="a playground dataset (voebench generate --split train)")
+    t.add_argument("--out", required=True, help="directory for MODEL.safetensors and MODEL.json (the model card)")
+    t.add_argument("--minutes", type=float, help="wall-clock budget")
+    t.add_argument("--steps", type=int, help="step budget (exactly reproducible)")
+    t.add_argument("--seed", type=int, default=0)
+    t.add_argument("--set", action="append", metavar="KEY=VALUE", help="override a config field (repeatable)")
+    t.add_argument("--quiet", action="store_true")
+    t.set_defaults(func=_train)
+
     r = sub.add_parser("report", help="rewrite report.md and figures from RESULTS_DIR/results.json")
     r.add_argument("results")
     r.set_defaults(func=_report)
@@ -96,6 +119,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from models.checkpoint import CheckpointError
     from models.protocol import ModelOutputError
     from models.registry import ModelNotFound
     from scenes.dataset import DatasetError
@@ -103,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (DatasetError, ModelOutputError, ModelNotFound, FileNotFoundError) as e:
+    except (DatasetError, ModelOutputError, ModelNotFound, FileNotFoundError, CheckpointError) as e:
         print(f"voebench {args.command}: {e}", file=sys.stderr)
         return 2
 

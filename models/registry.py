@@ -17,6 +17,10 @@ BUILTIN = {
     "histogram-change": "models.histogram_change:HistogramChange",
     "frame-oddness": "models.frame_oddness:FrameOddness",
     "untrained-null": "models.untrained_null:UntrainedNull",
+    "jepa-frame": "models.jepa_frame:JepaFrame",
+    "vjepa-tubelet": "models.vjepa_tubelet:VJepaTubelet",
+    "pixel-predictor": "models.pixel_predictor:PixelPredictor",
+    "vjepa2-hf": "models.vjepa2_hf:VJEPA2HF",
 }
 SHORTCUT_PROBES = ("frame-diff", "histogram-change", "frame-oddness")
 ENTRY_POINT_GROUP = "voebench.models"

@@ -1,0 +1,91 @@
+"""Checkpoints are safetensors only (never pickle) plus a JSON model card beside them.
+
+A file is trusted only after its header parses as safetensors; anything that looks like a
+pickle or a torch .pt zip is refused before a byte of it is deserialised.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import struct
+from pathlib import Path
+
+import torch
+from safetensors.torch import load_file, save_file
+
+PICKLE_SUFFIXES = (".pt", ".pth", ".pkl", ".pickle", ".bin", ".ckpt")
+
+
+class CheckpointError(ValueError):
+    pass
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def check_safetensors(path: Path) -> None:
+    """Raise CheckpointError unless `path` is a well-formed safetensors file."""
+    path = Path(path)
+    if not path.is_file():
+        raise CheckpointError(f"{path}: no such checkpoint file")
+    with open(path, "rb") as f:
+        head = f.read(9)
+    if path.suffix.lower() in PICKLE_SUFFIXES or head[:1] == b"\x80" or head[:2] == b"PK":
+        raise CheckpointError(f"{path}: refusing a pickle/torch checkpoint; voebench loads .safetensors only "
+                              "(convert it with safetensors.torch.save_file)")
+    if len(head) < 9 or head[8:9] != b"{":
+        raise CheckpointError(f"{path}: not a safetensors file (bad header)")
+    (length,) = struct.unpack("<Q", head[:8])
+    if length > os.path.getsize(path) - 8:
+        raise CheckpointError(f"{path}: truncated safetensors file")
+
+
+def save(path: Path, state: dict[str, torch.Tensor], config: dict, card: dict) -> dict:
+    """Write NAME.safetensors and NAME.json (the model card, with the weights' sha256)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    state = {k: v.detach().contiguous().clone() for k, v in state.items()}
+    save_file(state, str(tmp), metadata={"config": json.dumps(config, sort_keys=True)})
+    os.replace(tmp, path)
+    card = dict(card, config=config, weights_file=path.name, sha256=sha256_file(path),
+                parameters=int(sum(v.numel() for v in state.values())))
+    card_path = path.with_suffix(".json")
+    tmp = card_path.with_name(f".{card_path.name}.tmp")
+    tmp.write_text(json.dumps(card, indent=2, sort_keys=True) + "\n")
+    os.replace(tmp, card_path)
+    return card
+
+
+def load(path: Path, expected_sha256: str | None = None) -> tuple[dict[str, torch.Tensor], dict]:
+    """(state dict, config) from a safetensors checkpoint, verifying its sha256 if given."""
+    path = Path(path)
+    check_safetensors(path)
+    if expected_sha256 is not None:
+        digest = sha256_file(path)
+        if digest != expected_sha256:
+            raise CheckpointError(f"{path}: sha256 {digest[:12]}… does not match its model card "
+                                  f"({expected_sha256[:12]}…)")
+    from safetensors import safe_open
+
+    with safe_open(str(path), "pt") as f:
+        meta = f.metadata() or {}
+    try:
+        config = json.loads(meta["config"])
+    except (KeyError, ValueError):
+        raise CheckpointError(f"{path}: no model config in the safetensors metadata") from None
+    return load_file(str(path)), config
+
+
+def read_card(path: Path) -> dict:
+    card = Path(path).with_suffix(".json")
+    try:
+        return json.loads(card.read_text())
+    except FileNotFoundError:
+        raise CheckpointError(f"{card}: model card missing beside {Path(path).name}") from None

@@ -1,0 +1,68 @@
+"""Network pieces shared by the trained models: a per-frame conv encoder and a causal
+temporal transformer. Small on purpose: everything trains on 2 CPU cores."""
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+
+class FrameEncoder(nn.Module):
+    """uint8-range frames [N, H, W, 3] -> latents [N, dim]. The 4x4 feature grid is kept
+    (flattened, not pooled) so the latent says *where* things are, not only what."""
+
+    def __init__(self, dim: int = 128, width: int = 32, resolution: int = 64):
+        super().__init__()
+        w = width
+        self.conv = nn.Sequential(
+            nn.Conv2d(3, w, 5, stride=2, padding=2), nn.GELU(),
+            nn.Conv2d(w, 2 * w, 3, stride=2, padding=1), nn.GELU(),
+            nn.Conv2d(2 * w, 2 * w, 3, stride=2, padding=1), nn.GELU(),
+            nn.Conv2d(2 * w, 4 * w, 3, stride=2, padding=1), nn.GELU(),
+            nn.AdaptiveAvgPool2d(4), nn.Flatten(),
+        )
+        self.proj = nn.Linear(4 * w * 16, dim)
+
+    def forward(self, frames: torch.Tensor) -> torch.Tensor:
+        x = frames.float().div(255.0).permute(0, 3, 1, 2) - 0.5
+        return self.proj(self.conv(x))
+
+
+class CausalTransformer(nn.Module):
+    """Latents [B, T, dim] -> outputs [B, T, dim]; output t sees inputs 0..t only."""
+
+    def __init__(self, dim: int = 128, depth: int = 4, heads: int = 4, max_frames: int = 128):
+        super().__init__()
+        self.pos = nn.Parameter(torch.zeros(1, max_frames, dim))
+        nn.init.normal_(self.pos, std=0.02)
+        layer = nn.TransformerEncoderLayer(dim, heads, 4 * dim, dropout=0.0, activation="gelu", batch_first=True,
+                                           norm_first=True)
+        self.blocks = nn.TransformerEncoder(layer, depth, enable_nested_tensor=False)
+        self.norm = nn.LayerNorm(dim)
+        self.head = nn.Linear(dim, dim)
+
+    def forward(self, z: torch.Tensor) -> torch.Tensor:
+        T = z.shape[1]
+        causal = torch.triu(torch.full((T, T), float("-inf"), device=z.device), diagonal=1)
+        return self.head(self.norm(self.blocks(z + self.pos[:, :T], mask=causal)))
+
+
+def sigreg(embeddings: torch.Tensor, directions: int = 256, knots: int = 17, generator=None) -> torch.Tensor:
+    """SIGReg (LeJEPA): Epps-Pulley distance of random 1-D projections from N(0, 1), averaged
+    over directions. Pushes embeddings [N, D] towards an isotropic Gaussian (no collapse)."""
+    N, D = embeddings.shape
+    u = torch.randn(D, directions, generator=generator, device=embeddings.device)
+    u = u / u.norm(dim=0, keepdim=True)
+    x = embeddings @ u  # [N, M]
+    t = torch.linspace(0, 3, knots, device=embeddings.device)
+    xt = x[:, :, None] * t  # [N, M, K]
+    ecf_re, ecf_im = torch.cos(xt).mean(0), torch.sin(xt).mean(0)  # empirical characteristic function
+    target = torch.exp(-t ** 2 / 2)
+    err = ((ecf_re - target) ** 2 + ecf_im ** 2) * target
+    return N * torch.trapezoid(err, t, dim=-1).mean()
+
+
+def effective_rank(z: torch.Tensor) -> float:
+    """exp(entropy of the normalised singular values): 1 for collapsed latents, up to dim."""
+    s = torch.linalg.svdvals(z - z.mean(0, keepdim=True)).clamp_min(1e-12)
+    p = s / s.sum()
+    return float(torch.exp(-(p * p.log()).sum()))

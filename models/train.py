@@ -1,0 +1,109 @@
+"""`voebench train`: self-supervised training on the playground (possible-only) split.
+
+Readable top to bottom: load clips, build the net from its config dataclass, loop with
+AdamW until the time or step budget is spent, write safetensors + model card. Deterministic
+for a seed on the CPU (PyTorch's CPU kernels used here are deterministic; threads are fixed
+to 2 so reductions split the same way).
+"""
+from __future__ import annotations
+
+import dataclasses
+import json
+import platform
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from scenes.dataset import DatasetError, read_clip, read_manifest
+from scenes.generate import load_info
+
+from .checkpoint import save
+
+
+def trainable() -> dict:
+    from .jepa_frame import JepaFrameNet
+    from .pixel_predictor import PixelPredictorNet
+    from .vjepa_tubelet import VJepaTubeletNet
+
+    return {net.name: net for net in (JepaFrameNet, PixelPredictorNet, VJepaTubeletNet)}
+
+
+def load_playground(directory: Path) -> tuple[torch.Tensor, dict]:
+    """All train clips as one uint8 tensor [N, T, H, W, 3]; refuses test data."""
+    info = load_info(directory)
+    rows = read_manifest(directory)
+    if info.get("split") != "train" or any(r["split"] != "train" for r in rows):
+        raise DatasetError(f"{directory}: training uses the playground split only (voebench generate --split "
+                           "train); this dataset holds test quadruplets")
+    clips = np.stack([read_clip(directory / r["path"])["frames"] for r in rows])
+    return torch.from_numpy(clips), info
+
+
+def train(model: str, data: str | Path, out: str | Path, minutes: float | None = None, steps: int | None = None,
+          seed: int = 0, overrides: dict | None = None, progress: bool = True, log_every: int = 50) -> dict:
+    from tqdm import tqdm
+
+    nets = trainable()
+    if model not in nets:
+        raise KeyError(f"unknown trainable model {model!r}; one of {', '.join(nets)}")
+    if minutes is None and steps is None:
+        raise ValueError("give a budget: minutes and/or steps")
+    torch.manual_seed(seed)
+    torch.set_num_threads(2)
+    rng = np.random.default_rng(seed)
+    clips, info = load_playground(Path(data))
+    net_class = nets[model]
+    cfg = net_class.Config(**(overrides or {}))
+    net = net_class(cfg)
+    params = [p for p in net.parameters() if p.requires_grad]
+    opt = torch.optim.AdamW(params, lr=cfg.lr, weight_decay=cfg.weight_decay)
+    print(f"training {model} on {len(clips)} clips ({info['content_hash'][:16]}), seed {seed}, "
+          f"{sum(p.numel() for p in params) / 1e6:.2f} M trainable parameters\nconfig: {dataclasses.asdict(cfg)}")
+    budget_s = None if minutes is None else minutes * 60
+    start = time.perf_counter()
+    history, step = [], 0
+    bar = tqdm(total=steps, unit="step", desc=f"train {model}", disable=not progress, dynamic_ncols=True)
+    while True:
+        elapsed = time.perf_counter() - start
+        if (steps is not None and step >= steps) or (budget_s is not None and elapsed >= budget_s):
+            break
+        frac = step / steps if steps else elapsed / budget_s
+        frac = min(frac, 1.0)
+        # Warm-up then cosine decay of the learning rate.
+        lr = cfg.lr * min(1.0, (step + 1) / 100) * (0.1 + 0.9 * (1 + np.cos(np.pi * frac)) / 2)
+        for group in opt.param_groups:
+            group["lr"] = lr
+        batch = clips[torch.from_numpy(rng.integers(0, len(clips), cfg.batch_size))]
+        if rng.random() < 0.5:  # mirror: physics is left-right symmetric
+            batch = batch.flip(3)
+        net.train()
+        loss, stats = net.loss(batch, frac, rng)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(params, 1.0)
+        opt.step()
+        net.after_step(frac)
+        step += 1
+        stats = {"loss": float(loss), **stats}
+        bar.update()
+        bar.set_postfix({k: f"{v:.3g}" for k, v in stats.items()})
+        if step % log_every == 0 or step == 1:
+            history.append({"step": step, "seconds": round(time.perf_counter() - start, 1), **stats})
+    bar.close()
+    wall = time.perf_counter() - start
+    out = Path(out)
+    card = {
+        "model": model, "version": "1", "seed": seed, "steps": step, "wall_seconds": round(wall, 1),
+        "training_data": {"content_hash": info["content_hash"], "clips": len(clips), "seed": info["seed"],
+                          "split": "train"},
+        "machine": f"{platform.machine()}, {torch.get_num_threads()} torch threads, {platform.system()}",
+        "torch": torch.__version__, "history": history,
+        "reproduce": f"voebench generate --split train --clips {len(clips)} --seed {info['seed']} --out DATA && "
+                     f"voebench train --model {model} --data DATA --out DIR --seed {seed} --steps {step}",
+    }
+    state = {k: v for k, v in net.state_dict().items()}
+    card = save(out / f"{model}.safetensors", state, net.config_dict(), card)
+    print(json.dumps({k: card[k] for k in ("model", "steps", "wall_seconds", "parameters", "sha256")}))
+    return card

@@ -1,0 +1,45 @@
+"""The protocol side of the models trained here: load a safetensors checkpoint (the shipped
+one under models/checkpoints/ by default, sha256-checked against its model card) and turn
+the network's batched surprise into the per-clip protocol."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from .checkpoint import CheckpointError, load, read_card, sha256_file
+
+CHECKPOINT_DIR = Path(__file__).parent / "checkpoints"
+
+
+class TrainedModel:
+    name = ""
+    net_class = None
+
+    def __init__(self, weights: str | None = None):
+        shipped = weights is None
+        path = CHECKPOINT_DIR / f"{self.name}.safetensors" if shipped else Path(weights)
+        if path.is_dir():
+            path = path / f"{self.name}.safetensors"
+        if shipped and not path.exists():
+            raise CheckpointError(f"{self.name}: no shipped checkpoint at {path}; train one with "
+                                  f"`voebench train --model {self.name} --data TRAIN_DIR --out DIR` and pass --weights")
+        card = read_card(path) if (shipped or path.with_suffix(".json").exists()) else {}
+        state, config = load(path, card.get("sha256") if shipped else None)
+        self.net = self.net_class(self.net_class.Config(**config))
+        missing, unexpected = self.net.load_state_dict(state, strict=False)
+        if unexpected or [k for k in missing if not k.startswith("target_encoder.") or config.get("reg") == "ema"]:
+            raise CheckpointError(f"{path}: weights do not fit {self.name} (missing {missing[:3]}, unexpected {unexpected[:3]})")
+        self.net.eval()
+        self.weights_hash = sha256_file(path)
+        self.version = str(card.get("version", "1"))
+        self.card = card
+
+    def surprise_batch(self, clips: list[np.ndarray]) -> list[np.ndarray]:
+        with torch.no_grad():
+            out = self.net.surprise(torch.from_numpy(np.stack(clips)))
+        return list(out.double().numpy())
+
+    def surprise(self, frames: np.ndarray) -> np.ndarray:
+        return self.surprise_batch([frames])[0]

@@ -1,0 +1,163 @@
+"""vjepa2-hf: real V-JEPA 2 weights through Hugging Face transformers' VJEPA2Model.
+
+--weights is a local `save_pretrained` folder (loaded with local_files_only=True: never the
+hub) or an original V-JEPA 2 `.pt` checkpoint, read with torch.load(weights_only=True) and
+converted (a `config.json` with VJEPA2Config fields beside it sets the architecture; without
+one it is inferred from the tensor shapes).
+
+Leak-free surprise: one HF forward runs the encoder over the whole clip, so the future would
+leak into the context tokens. Here the encoder sees the context frames alone; the predictor
+gets those tokens and positioned mask tokens for the rest; targets are the layer-normed
+encoder tokens of the full window. Same fixed protocol as vjepa-tubelet: 16-frame windows,
+stride 2, 8 context frames, per-frame surprise = L1 over the tokens of its tubelet.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from .checkpoint import sha256_file
+
+WINDOW, CONTEXT, STRIDE = 16, 8, 2
+MEAN = torch.tensor([0.485, 0.456, 0.406])
+STD = torch.tensor([0.229, 0.224, 0.225])
+ENCODER_HEADS = {768: 12, 1024: 16, 1280: 16, 1408: 22}
+PREDICTOR_HEADS = {384: 12}
+
+
+def _split_qkv(prefix_in: str, prefix_out: str, tensor: torch.Tensor, out: dict) -> None:
+    for name, part in zip(("query", "key", "value"), tensor.chunk(3, dim=0)):
+        out[f"{prefix_out}.{name}.{prefix_in}"] = part.clone()
+
+
+def convert_original(state: dict) -> tuple[dict, dict]:
+    """Original V-JEPA 2 checkpoint dict -> (HF state dict, VJEPA2Config kwargs inferred)."""
+    enc = state.get("target_encoder") or state.get("encoder")
+    pred = state.get("predictor")
+    if enc is None or pred is None:
+        raise ValueError("not an original V-JEPA 2 checkpoint: needs 'target_encoder' (or 'encoder') and 'predictor'")
+    strip = lambda d: {re.sub(r"^(module\.)?(backbone\.)?", "", k): v for k, v in d.items()}
+    enc, pred = strip(enc), strip(pred)
+    out = {}
+
+    def block(src: str, dst: str, d: dict):
+        for k, v in d.items():
+            m = re.match(rf"^{src}\.(\d+)\.(.*)$", k)
+            if not m:
+                continue
+            i, rest = m.groups()
+            if rest.startswith("attn.qkv."):
+                _split_qkv(rest.split(".")[-1], f"{dst}.{i}.attention", v, out)
+            else:
+                out[f"{dst}.{i}.{rest.replace('attn.', 'attention.')}"] = v
+    block("blocks", "encoder.layer", enc)
+    for k, v in enc.items():
+        if k.startswith("patch_embed."):
+            out["encoder.embeddings.patch_embeddings." + k[len("patch_embed."):]] = v
+        elif k.startswith("norm."):
+            out["encoder.layernorm." + k[len("norm."):]] = v
+    block("predictor_blocks", "predictor.layer", pred)
+    masks = sorted((int(k.split(".")[1]), v) for k, v in pred.items() if k.startswith("mask_tokens."))
+    if masks:
+        out["predictor.embeddings.mask_tokens"] = torch.stack([v.reshape(1, 1, -1) for _, v in masks])
+    for k, v in pred.items():
+        for a, b in (("predictor_embed.", "predictor.embeddings.predictor_embeddings."),
+                     ("predictor_norm.", "predictor.layernorm."), ("predictor_proj.", "predictor.proj.")):
+            if k.startswith(a):
+                out[b + k[len(a):]] = v
+    w = out["encoder.embeddings.patch_embeddings.proj.weight"]  # [D, 3, t, p, p]
+    hidden, pred_hidden = w.shape[0], out["predictor.embeddings.predictor_embeddings.weight"].shape[0]
+    config = {
+        "hidden_size": hidden, "tubelet_size": w.shape[2], "patch_size": w.shape[3],
+        "num_hidden_layers": 1 + max(int(k.split(".")[2]) for k in out if k.startswith("encoder.layer.")),
+        "num_attention_heads": ENCODER_HEADS.get(hidden, hidden // 64),
+        "mlp_ratio": out["encoder.layer.0.mlp.fc1.weight"].shape[0] / hidden,
+        "pred_hidden_size": pred_hidden,
+        "pred_num_hidden_layers": 1 + max(int(k.split(".")[2]) for k in out if k.startswith("predictor.layer.")),
+        "pred_num_attention_heads": PREDICTOR_HEADS.get(pred_hidden, max(1, pred_hidden // 32)),
+        "pred_num_mask_tokens": max(1, len(masks)),
+    }
+    return out, config
+
+
+def load_vjepa2(weights: str | Path):
+    from transformers import VJEPA2Config, VJEPA2Model
+
+    path = Path(weights)
+    if path.is_dir():
+        model = VJEPA2Model.from_pretrained(str(path), local_files_only=True)
+        files = sorted(path.glob("*.safetensors"))
+        digest = hashlib.sha256("".join(sha256_file(f) for f in files).encode()).hexdigest() if files else None
+        return model.eval(), digest
+    if path.suffix not in (".pt", ".pth"):
+        raise ValueError(f"{path}: expected a save_pretrained folder or an original V-JEPA 2 .pt checkpoint")
+    state = torch.load(path, map_location="cpu", weights_only=True)  # refuses code-carrying pickles
+    hf_state, inferred = convert_original(state)
+    beside = path.with_name("config.json")
+    config = VJEPA2Config(**(json.loads(beside.read_text()) if beside.exists() else inferred))
+    model = VJEPA2Model(config)
+    missing, unexpected = model.load_state_dict(hf_state, strict=False)
+    if missing or unexpected:
+        raise ValueError(f"{path}: converted weights do not fit VJEPA2Model (missing {missing[:4]}, "
+                         f"unexpected {unexpected[:4]})")
+    return model.eval(), sha256_file(path)
+
+
+def preprocess(frames: np.ndarray, crop: int) -> torch.Tensor:
+    """uint8 [T, H, W, 3] -> float [T, 3, crop, crop]: short side to crop*256/224, centre crop,
+    ImageNet normalisation (the V-JEPA 2 evaluation transform)."""
+    x = torch.from_numpy(frames).float().div(255.0).permute(0, 3, 1, 2)
+    short = int(round(crop * 256 / 224))
+    H, W = x.shape[-2:]
+    scale = short / min(H, W)
+    x = F.interpolate(x, size=(max(short, round(H * scale)), max(short, round(W * scale))), mode="bilinear",
+                      align_corners=False, antialias=True)
+    top, left = (x.shape[-2] - crop) // 2, (x.shape[-1] - crop) // 2
+    x = x[..., top:top + crop, left:left + crop]
+    return (x - MEAN[:, None, None]) / STD[:, None, None]
+
+
+class VJEPA2HF:
+    name = "vjepa2-hf"
+    version = "1"
+
+    def __init__(self, weights: str):
+        self.model, self.weights_hash = load_vjepa2(weights)
+        cfg = self.model.config
+        self.crop, self.tubelet = cfg.crop_size, cfg.tubelet_size
+        self.grid = (cfg.crop_size // cfg.patch_size) ** 2
+
+    @torch.no_grad()
+    def window_prediction(self, window: torch.Tensor, context: int = CONTEXT):
+        """(predicted, target) tokens after the context for one window [B, T, 3, H, W]."""
+        n_ctx = context // self.tubelet * self.grid
+        n_all = window.shape[1] // self.tubelet * self.grid
+        ctx = self.model.encoder(pixel_values_videos=window[:, :context]).last_hidden_state  # context alone
+        B = window.shape[0]
+        ctx_mask = [torch.arange(n_ctx).unsqueeze(0).repeat(B, 1)]
+        tgt_mask = [torch.arange(n_ctx, n_all).unsqueeze(0).repeat(B, 1)]
+        pred = self.model.predictor(encoder_hidden_states=ctx, context_mask=ctx_mask, target_mask=tgt_mask).last_hidden_state
+        full = self.model.encoder(pixel_values_videos=window).last_hidden_state[:, n_ctx:]
+        return pred, F.layer_norm(full, (full.shape[-1],))
+
+    def surprise_batch(self, clips: list[np.ndarray]) -> list[np.ndarray]:
+        x = torch.stack([preprocess(c, self.crop) for c in clips])  # [B, T, 3, crop, crop]
+        B, T = x.shape[:2]
+        total, count = torch.zeros(B, T), torch.zeros(T)
+        for s in range(0, T - WINDOW + 1, STRIDE):
+            pred, tgt = self.window_prediction(x[:, s:s + WINDOW])
+            err = (pred - tgt).abs().mean(-1).view(B, -1, self.grid).mean(-1)  # per target tubelet
+            total[:, s + CONTEXT:s + WINDOW] += err.repeat_interleave(self.tubelet, dim=1)
+            count[s + CONTEXT:s + WINDOW] += 1
+        out = (total / count.clamp_min(1)).double().numpy()
+        out[:, count.numpy() == 0] = np.nan
+        return list(out)
+
+    def surprise(self, frames: np.ndarray) -> np.ndarray:
+        return self.surprise_batch([frames])[0]
