@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 DEMO_DIR ?= runs/demo
 
-.PHONY: demo test venv clean
+.PHONY: demo test venv clean checkpoints
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -26,3 +26,13 @@ test: $(STAMP)
 
 clean:
 	rm -rf $(VENV) runs
+
+# Reproduce the shipped checkpoints from scratch (about 60 min on 2 CPU cores):
+# the playground corpus, then each model with a fixed step budget (exactly reproducible).
+PLAYGROUND ?= runs/playground
+CKPT ?= models/checkpoints
+checkpoints: $(STAMP)
+	$(VENV)/bin/voebench generate --split train --clips 3000 --seed 100 --workers 2 --out $(PLAYGROUND) --quiet
+	$(VENV)/bin/voebench train --model jepa-frame --data $(PLAYGROUND) --out $(CKPT) --seed 0 --steps 2500 --quiet
+	$(VENV)/bin/voebench train --model vjepa-tubelet --data $(PLAYGROUND) --out $(CKPT) --seed 0 --steps 3500 --quiet
+	$(VENV)/bin/voebench train --model pixel-predictor --data $(PLAYGROUND) --out $(CKPT) --seed 0 --steps 1000 --quiet

@@ -86,7 +86,7 @@ def train(model: str, data: str | Path, out: str | Path, minutes: float | None =
         opt.step()
         net.after_step(frac)
         step += 1
-        stats = {"loss": float(loss), **stats}
+        stats = {"loss": loss.item(), **stats}
         bar.update()
         bar.set_postfix({k: f"{v:.3g}" for k, v in stats.items()})
         if step % log_every == 0 or step == 1:
