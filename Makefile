@@ -3,7 +3,6 @@
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
-DEMO_DIR ?= runs/demo
 
 .PHONY: demo test venv clean checkpoints
 
@@ -17,9 +16,10 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
+# The main job on the seconds-scale suite: generate -> evaluate every bundled model -> leaderboard.
 demo: $(STAMP)
-	$(VENV)/bin/voebench generate --out $(DEMO_DIR)/suite --per-condition 3 --seed 0 --workers 2
-	@echo "contact sheets:"; ls $(DEMO_DIR)/suite/previews/contact_*.png
+	$(VENV)/bin/voebench run --suite voe-mini --runs runs
+	@echo "contact sheets:"; ls runs/voe-mini/previews/contact_*.png
 
 test: $(STAMP)
 	$(PY) -m pytest -q

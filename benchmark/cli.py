@@ -8,6 +8,23 @@ import sys
 def _generate(args) -> int:
     from scenes.generate import ConfigError, GenerateConfig, generate
 
+    if args.suite:
+        from benchmark import suites
+
+        suite = suites.load(args.suite)
+        out = args.out or f"runs/{suite.name}"
+        info = generate(suite.generate_config(out, args.workers), progress=not args.quiet)
+        problem = suites.hash_mismatch(suite, info)
+        print(f"wrote suite {suite.name} to {out} (content hash {info['content_hash'][:16]})")
+        if problem:
+            print(f"voebench generate: {problem}", file=sys.stderr)
+            return 3
+        print("content hash matches the official suite")
+        return 0
+    if not args.out:
+        print("voebench generate: give --out DIR (or --suite NAME)", file=sys.stderr)
+        return 2
+
     cfg = GenerateConfig(
         out=args.out, split=args.split, seed=args.seed, resolution=args.resolution, frames=args.frames,
         workers=args.workers, renderer=args.renderer,
@@ -57,6 +74,56 @@ def _train(args) -> int:
     return 0
 
 
+def _submit(args) -> int:
+    import json
+    from pathlib import Path
+
+    from leaderboard.submission import SubmissionError, submit
+
+    card = None
+    if args.card:
+        try:
+            card = json.loads(Path(args.card).read_text())
+        except (OSError, ValueError) as e:
+            print(f"voebench submit: model card {args.card}: {e}", file=sys.stderr)
+            return 2
+    try:
+        target = submit(Path(args.results), card, **({"root": Path(args.root)} if args.root else {}))
+    except SubmissionError as e:
+        print(f"voebench submit: rejected: {e}", file=sys.stderr)
+        return 2
+    print(f"accepted: {target}")
+    return 0
+
+
+def _leaderboard(args) -> int:
+    from pathlib import Path
+
+    from leaderboard.build import build
+
+    kwargs = {}
+    if args.root:
+        kwargs["root"] = Path(args.root)
+    if args.out:
+        kwargs["out"] = Path(args.out)
+    result = build(args.suite, data=Path(args.data) if args.data else None, **kwargs)
+    print(Path(result["markdown"]).read_text())
+    print(f"web page: {result['page']}")
+    return 0
+
+
+def _run(args) -> int:
+    from pathlib import Path
+
+    from leaderboard.run import run
+
+    result = run(args.suite, Path(args.runs), workers=args.workers, progress=not args.quiet)
+    print(Path(result["markdown"]).read_text())
+    print(f"web page: {Path(result['page']).resolve()}")
+    print(f"took {result['seconds']:.0f} s")
+    return 0 if not result["mismatch"] else 3
+
+
 def _report(args) -> int:
     from benchmark.report import write_report
 
@@ -72,7 +139,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="voebench", description="Violation-of-expectation benchmark for video world models.")
     sub = parser.add_subparsers(dest="command", required=True)
     g = sub.add_parser("generate", help="render a test suite of quadruplets or a playground training set")
-    g.add_argument("--out", required=True, help="dataset directory (created; an interrupted run resumes)")
+    g.add_argument("--out", help="dataset directory (created; an interrupted run resumes); default runs/SUITE with --suite")
+    g.add_argument("--suite", help="an official suite (voe-mini, voe-v1): its seed and settings, and a check of its hash")
     g.add_argument("--split", choices=["test", "train"], default="test")
     g.add_argument("--principles", nargs="+", metavar="NAME", help=f"subset of: {' '.join(NAMES)} (default: all)")
     g.add_argument("--per-condition", type=int, default=DEFAULT_PER_CONDITION,
@@ -112,6 +180,27 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--quiet", action="store_true")
     t.set_defaults(func=_train)
 
+    s = sub.add_parser("submit", help="validate a results directory and add it to the leaderboard")
+    s.add_argument("results", help="a RESULTS_DIR written by voebench evaluate")
+    s.add_argument("--card", help="model card JSON (default RESULTS_DIR/card.json): name, authors, description, "
+                                  "parameters, training_data, link, license")
+    s.add_argument("--root", help=argparse.SUPPRESS)
+    s.set_defaults(func=_submit)
+
+    lb = sub.add_parser("leaderboard", help="rebuild leaderboard.csv, LEADERBOARD.md and the web page")
+    lb.add_argument("--suite", default="voe-v1")
+    lb.add_argument("--data", help="the suite's generated data, for the animated previews in the gallery")
+    lb.add_argument("--root", help=argparse.SUPPRESS)
+    lb.add_argument("--out", help=argparse.SUPPRESS)
+    lb.set_defaults(func=_leaderboard)
+
+    rn = sub.add_parser("run", help="the whole suite in one command: generate, evaluate every bundled model, leaderboard")
+    rn.add_argument("--suite", default="voe-mini", help="voe-mini (seconds) or voe-v1 (the leaderboard suite)")
+    rn.add_argument("--runs", default="runs", help="where suites and results are kept (cached)")
+    rn.add_argument("--workers", type=int, default=2)
+    rn.add_argument("--quiet", action="store_true")
+    rn.set_defaults(func=_run)
+
     r = sub.add_parser("report", help="rewrite report.md and figures from RESULTS_DIR/results.json")
     r.add_argument("results")
     r.set_defaults(func=_report)
@@ -119,6 +208,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from benchmark.suites import SuiteError
     from models.checkpoint import CheckpointError
     from models.protocol import ModelOutputError
     from models.registry import ModelNotFound
@@ -127,7 +217,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (DatasetError, ModelOutputError, ModelNotFound, FileNotFoundError, CheckpointError) as e:
+    except (DatasetError, ModelOutputError, ModelNotFound, FileNotFoundError, CheckpointError, SuiteError) as e:
         print(f"voebench {args.command}: {e}", file=sys.stderr)
         return 2
 

@@ -1,0 +1,114 @@
+"""Named suites, defined as data in benchmark/suites/NAME.toml.
+
+Each records the generation settings and the expected content hash on the reference
+platform. A frozen suite also ships its labels (NAME.labels.csv: which clips are impossible,
+their quadruplet, reveal frame and prefix partner) and its untrained-null scores
+(NAME.null/seed-K.parquet), so submissions can be re-scored without the clips.
+"""
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+SUITE_DIR = Path(__file__).parent / "suites"
+LABEL_COLUMNS = ("clip_id", "principle", "condition", "quad_id", "possible", "reveal_frame", "partner")
+
+
+class SuiteError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Suite:
+    name: str
+    description: str
+    seed: int
+    per_condition: int
+    resolution: int
+    frames: int
+    content_hash: str
+    reference_pybullet: str
+    reference_platform: str
+
+    @property
+    def labels_path(self) -> Path:
+        return SUITE_DIR / f"{self.name}.labels.csv"
+
+    @property
+    def null_dir(self) -> Path:
+        return SUITE_DIR / f"{self.name}.null"
+
+    def generate_config(self, out: str, workers: int = 1):
+        from scenes.generate import GenerateConfig
+
+        return GenerateConfig(out=out, seed=self.seed, per_condition=self.per_condition, resolution=self.resolution,
+                              frames=self.frames, workers=workers)
+
+    def labels(self) -> pd.DataFrame:
+        if not self.labels_path.exists():
+            raise SuiteError(f"suite {self.name} has no frozen labels ({self.labels_path})")
+        return pd.read_csv(self.labels_path, keep_default_na=False, dtype={"partner": str})
+
+    def null_runs(self) -> list[pd.DataFrame]:
+        """The untrained-null scores joined with the labels, one table per seed."""
+        from .runner import read_scores
+
+        labels = self.labels()
+        return [labels.merge(read_scores(p)[["clip_id", "surprise"]], on="clip_id")
+                for p in sorted(self.null_dir.glob("seed-*.parquet"))]
+
+
+def load(name: str) -> Suite:
+    path = SUITE_DIR / f"{name}.toml"
+    if not path.exists():
+        raise SuiteError(f"unknown suite {name!r}; official suites: {', '.join(names())}")
+    d = tomllib.loads(path.read_text())
+    ref = d.get("reference", {})
+    return Suite(d["name"], d.get("description", ""), int(d["seed"]), int(d["per_condition"]), int(d["resolution"]),
+                 int(d["frames"]), ref.get("content_hash", ""), ref.get("pybullet", ""), ref.get("platform", ""))
+
+
+def names() -> list[str]:
+    return sorted(p.stem for p in SUITE_DIR.glob("*.toml"))
+
+
+def by_hash(content_hash: str) -> Suite | None:
+    for name in names():
+        suite = load(name)
+        if suite.content_hash and suite.content_hash == content_hash:
+            return suite
+    return None
+
+
+def hash_mismatch(suite: Suite, info: dict) -> str | None:
+    """A clear message if a generated suite is not the official one, else None."""
+    if info["content_hash"] == suite.content_hash:
+        return None
+    return (f"suite {suite.name}: generated content hash {info['content_hash'][:16]}… differs from the official "
+            f"{suite.content_hash[:16]}… (reference: pybullet {suite.reference_pybullet}, {suite.reference_platform}; "
+            f"here: pybullet {info.get('pybullet_package')}, {info.get('platform')}). Scores on this data are not "
+            "comparable with the leaderboard and will not be accepted by `voebench submit`.")
+
+
+def freeze(suite: Suite, data: Path, cache: Path | None = None, null_seeds: int = 10, progress: bool = True) -> None:
+    """Maintainers: write the suite's labels and untrained-null scores from generated data."""
+    from scenes.generate import load_info
+
+    from .evaluate import attach_labels
+    from .runner import ModelRef, _table_bytes, score_dataset
+    from scenes.dataset import atomic_write_bytes
+
+    info = load_info(data)
+    if info["content_hash"] != suite.content_hash:
+        raise SuiteError(hash_mismatch(suite, info))
+    scores, _ = score_dataset(ModelRef("frame-diff"), data, cache, progress=progress)
+    labels = attach_labels(scores, data)[list(LABEL_COLUMNS)].sort_values("clip_id")
+    labels.to_csv(suite.labels_path, index=False)
+    suite.null_dir.mkdir(exist_ok=True)
+    for seed in range(null_seeds):
+        s, _ = score_dataset(ModelRef("untrained-null", kwargs={"seed": seed}), data, cache, progress=progress)
+        records = [{"clip_id": r.clip_id, "surprise": r.surprise, "frame_hashes": []} for r in s.itertuples()]
+        atomic_write_bytes(suite.null_dir / f"seed-{seed}.parquet", _table_bytes(records))

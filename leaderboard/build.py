@@ -1,0 +1,158 @@
+"""`voebench leaderboard`: read accepted submissions, write leaderboard.csv, LEADERBOARD.md and
+a static web page (site/index.html + assets) that works from the file system or any static host.
+
+Reads result files only (the metrics recomputed at submit time); never runs a model.
+"""
+from __future__ import annotations
+
+import csv
+import html
+import io
+import json
+import shutil
+from pathlib import Path
+
+import pandas as pd
+
+from benchmark import suites
+from scenes.dataset import atomic_write_text
+
+from .submission import ROOT, SUBMISSIONS
+
+PRINCIPLES = ("permanence", "continuity", "immutability", "solidity", "gravity", "inertia", "causality")
+CONDITIONS = ("visible", "occluded")
+
+
+def latest_entries(root: Path, suite: str) -> list[dict]:
+    """The newest version of each submission to a suite."""
+    out = []
+    for model_dir in sorted((Path(root) / suite).glob("*")):
+        versions = sorted((p for p in model_dir.glob("v*") if p.name[1:].isdigit()), key=lambda p: int(p.name[1:]))
+        if not versions:
+            continue
+        entry = json.loads((versions[-1] / "submission.json").read_text())
+        entry["path"] = str(versions[-1])
+        entry["slug"] = model_dir.name
+        out.append(entry)
+    return out
+
+
+def _row(e: dict) -> dict:
+    m = e["metrics"]["mean"]
+    o = m["overall"]
+    row = {
+        "model": e["card"]["name"], "slug": e["slug"], "version": e["version"], "authors": e["card"]["authors"],
+        "accuracy": o["relative_accuracy"], "ci_low": o["relative_accuracy_ci"][0], "ci_high": o["relative_accuracy_ci"][1],
+        "effect": o["effect"], "visible": m["conditions"]["visible"]["relative_accuracy"],
+        "occluded": m["conditions"]["occluded"]["relative_accuracy"],
+        "detected_cells": sum(bool(c.get("detected")) for p in m["cells"].values() for c in p.values()),
+        "localisation": o["localisation"], "auc": o["auc"], "parameters": e["card"].get("parameters"),
+        "date": e["date"], "license": e["card"].get("license", ""), "link": e["card"].get("link") or "",
+        "description": e["card"].get("description", ""),
+    }
+    for p in PRINCIPLES:
+        row[p] = m["principles"].get(p, {}).get("relative_accuracy")
+    row["cells"] = {p: {c: {"acc": m["cells"][p][c]["relative_accuracy"], "ci": m["cells"][p][c]["relative_accuracy_ci"],
+                            "effect": m["cells"][p][c]["effect"], "detected": bool(m["cells"][p][c].get("detected"))}
+                        for c in CONDITIONS if c in m["cells"].get(p, {})} for p in PRINCIPLES if p in m["cells"]}
+    return row
+
+
+def ranked(entries: list[dict]) -> list[dict]:
+    rows = sorted((_row(e) for e in entries), key=lambda r: (-r["accuracy"], -(r["effect"] or 0), r["model"]))
+    for i, r in enumerate(rows, start=1):
+        r["rank"] = i
+    return rows
+
+
+CSV_COLUMNS = ("rank", "model", "version", "accuracy", "ci_low", "ci_high", "effect", "visible", "occluded",
+               *PRINCIPLES, "localisation", "detected_cells", "parameters", "date")
+
+
+def to_csv(rows: list[dict]) -> str:
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=CSV_COLUMNS, extrasaction="ignore", lineterminator="\n")
+    w.writeheader()
+    for r in rows:
+        w.writerow({k: (f"{r[k]:.4f}" if isinstance(r[k], float) else r[k]) for k in CSV_COLUMNS})
+    return buf.getvalue()
+
+
+def _pct(x) -> str:
+    return "–" if x is None else f"{100 * x:.0f}"
+
+
+def to_markdown(rows: list[dict], suite: str) -> str:
+    head = ("| rank | model | accuracy [95% CI] | effect | visible | occluded | "
+            + " | ".join(p[:5] for p in PRINCIPLES) + " | localisation | detected cells | params | date |")
+    lines = [f"# voebench leaderboard — suite {suite}", "",
+             "Quadruplet relative accuracy (%), mean aggregation, macro over principles; a cell is *detected* when its "
+             "accuracy CI is above 50 % and its effect above the untrained null's 95th percentile.", "", head,
+             "|" + "---|" * (head.count("|") - 1)]
+    for r in rows:
+        params = f"{r['parameters'] / 1e6:.1f} M" if r["parameters"] else "–"
+        lines.append(f"| {r['rank']} | {r['model']} | {_pct(r['accuracy'])} [{_pct(r['ci_low'])}, {_pct(r['ci_high'])}] | "
+                     f"{100 * r['effect']:+.2f}% | {_pct(r['visible'])} | {_pct(r['occluded'])} | "
+                     + " | ".join(_pct(r[p]) for p in PRINCIPLES)
+                     + f" | {_pct(r['localisation'])} | {r['detected_cells']}/14 | {params} | {r['date']} |")
+    return "\n".join(lines) + "\n"
+
+
+def gallery(entries: list[dict], suite: suites.Suite, data: Path | None, assets: Path) -> list[dict]:
+    """One occluded and one visible example quadruplet per principle: the animated preview (if
+    the suite's data is here) and every model's per-frame surprise on its four clips."""
+    labels = suite.labels()
+    scores = {e["slug"]: pd.read_parquet(Path(e["path"]) / "scores.parquet").set_index("clip_id")["surprise"]
+              for e in entries}
+    out = []
+    for principle in PRINCIPLES:
+        for condition in ("occluded", "visible"):
+            quads = labels[(labels.principle == principle) & (labels.condition == condition)]
+            if quads.empty:
+                continue
+            quad_id = sorted(quads.quad_id)[0]
+            q = quads[quads.quad_id == quad_id]
+            possible = sorted(q[q.possible == 1].clip_id)
+            order = []
+            for cid in possible:
+                order.append(("possible", cid))
+            for cid in possible:
+                imp = q[(q.possible == 0) & (q.partner == cid)].clip_id
+                order += [("impossible", c) for c in imp]
+            item = {"quad_id": quad_id, "principle": principle, "condition": condition,
+                    "reveal": int(q[q.possible == 0].reveal_frame.iloc[0]),
+                    "clips": [{"role": role, "clip_id": c} for role, c in order],
+                    "curves": {slug: [[None if v != v else round(float(v), 6) for v in s[c]] for _, c in order]
+                               for slug, s in scores.items()}}
+            gif = (data / "previews" / f"{quad_id}.gif") if data else None
+            if gif is not None and gif.exists():
+                shutil.copy(gif, assets / gif.name)
+                item["gif"] = f"assets/{gif.name}"
+            out.append(item)
+    return out
+
+
+def build(suite_name: str = "voe-v1", root: Path = SUBMISSIONS, out: Path = ROOT, data: Path | None = None) -> dict:
+    suite = suites.load(suite_name)
+    entries = latest_entries(root, suite_name)
+    rows = ranked(entries)
+    out = Path(out)
+    atomic_write_text(out / "leaderboard.csv", to_csv(rows))
+    atomic_write_text(out / "LEADERBOARD.md", to_markdown(rows, suite_name))
+    site = out / "site"
+    assets = site / "assets"
+    assets.mkdir(parents=True, exist_ok=True)
+    for old in assets.glob("*.gif"):
+        old.unlink()
+    page_data = {"suite": suite_name, "suite_hash": suite.content_hash, "description": suite.description,
+                 "principles": PRINCIPLES, "conditions": CONDITIONS, "rows": rows,
+                 "gallery": gallery(entries, suite, data, assets)}
+    from .page import render
+
+    atomic_write_text(site / "index.html", render(page_data))
+    return {"rows": rows, "page": str(site / "index.html"), "csv": str(out / "leaderboard.csv"),
+            "markdown": str(out / "LEADERBOARD.md")}
+
+
+def escape(text) -> str:
+    return html.escape(str(text))

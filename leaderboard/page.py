@@ -1,0 +1,151 @@
+"""The leaderboard web page: one self-contained HTML file (data embedded as JSON, no fetch),
+so it opens from the file system as well as from any static host."""
+from __future__ import annotations
+
+import json
+
+TEMPLATE = r"""<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>voebench leaderboard — __SUITE__</title>
+<style>
+body { font-family: system-ui, sans-serif; margin: 24px; color: #222; max-width: 1280px; }
+h1 { margin-bottom: 4px; } .sub { color: #555; margin-top: 0; }
+table { border-collapse: collapse; margin: 12px 0 28px; font-size: 14px; }
+th, td { padding: 4px 8px; border-bottom: 1px solid #ddd; text-align: right; white-space: nowrap; }
+th { background: #f3f3f3; cursor: pointer; user-select: none; position: sticky; top: 0; }
+th.sorted-asc::after { content: " ▲"; } th.sorted-desc::after { content: " ▼"; }
+td.name, th.name { text-align: left; } td.name small { color: #777; }
+.heat td.cell { width: 46px; text-align: center; color: #000; }
+.gallery { display: grid; grid-template-columns: repeat(auto-fill, minmax(560px, 1fr)); gap: 18px; }
+.card { border: 1px solid #ddd; border-radius: 6px; padding: 10px; }
+.card img { max-width: 100%; image-rendering: pixelated; }
+.legend span { display: inline-block; margin-right: 12px; font-size: 12px; }
+svg text { font-size: 10px; fill: #444; }
+</style>
+</head>
+<body>
+<h1>voebench leaderboard</h1>
+<p class="sub">Suite <b>__SUITE__</b> (content hash <code>__HASH__</code>). __DESCRIPTION__<br>
+Headline: quadruplet relative accuracy with <b>mean</b> aggregation (ties count ½), macro average over the seven
+principles, 95 % bootstrap CI. A cell is <b>detected</b> when its accuracy CI is above 50 % and its effect exceeds
+the 95th percentile of 10 untrained-null models. Click a column to sort.</p>
+<table id="board"><thead><tr></tr></thead><tbody></tbody></table>
+<h2>Principle × condition</h2>
+<p class="sub">Accuracy % per cell; colour from red (0) through white (50) to green (100); * = detected.</p>
+<table class="heat" id="heat"><thead></thead><tbody></tbody></table>
+<h2>Example quadruplets</h2>
+<p class="sub">Each animation shows the two possible clips and the two impossible clips spliced from them. Below it,
+each model's per-frame surprise on the four clips (impossible clips dashed); the grey line marks reveal_frame.</p>
+<div class="gallery" id="gallery"></div>
+<script id="data" type="application/json">__DATA__</script>
+<script>
+"use strict";
+const DATA = JSON.parse(document.getElementById("data").textContent);
+const esc = s => String(s).replace(/[&<>"']/g, c => ({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}[c]));
+const pct = x => (x === null || x === undefined) ? "–" : (100 * x).toFixed(0);
+const COLUMNS = [
+  ["rank", "#", r => r.rank], ["model", "model", r => r.model],
+  ["accuracy", "accuracy [CI]", r => r.accuracy], ["effect", "effect", r => r.effect],
+  ["visible", "visible", r => r.visible], ["occluded", "occluded", r => r.occluded],
+  ...DATA.principles.map(p => [p, p.slice(0, 5), r => r[p]]),
+  ["localisation", "localis.", r => r.localisation], ["detected_cells", "detected", r => r.detected_cells],
+  ["parameters", "params", r => r.parameters], ["date", "date", r => r.date]];
+function ciBar(r) {
+  const w = 90, x = v => 2 + v * (w - 4);
+  return `<svg width="${w}" height="12" role="img" aria-label="CI"><line x1="${x(0.5)}" x2="${x(0.5)}" y1="0" y2="12" stroke="#999" stroke-dasharray="2"/>` +
+    `<line x1="${x(r.ci_low)}" x2="${x(r.ci_high)}" y1="6" y2="6" stroke="#345" stroke-width="2"/>` +
+    `<circle cx="${x(r.accuracy)}" cy="6" r="3" fill="#c33"/></svg>`;
+}
+function cellText(key, r) {
+  if (key === "model") return (r.link ? `<a href="${esc(r.link)}">${esc(r.model)}</a>` : `<b>${esc(r.model)}</b>`) +
+    ` <small>v${r.version} · ${esc(r.authors)}</small>`;
+  if (key === "accuracy") return `${pct(r.accuracy)} [${pct(r.ci_low)}, ${pct(r.ci_high)}] ${ciBar(r)}`;
+  if (key === "effect") return r.effect === null ? "–" : (100 * r.effect).toFixed(2) + "%";
+  if (key === "detected_cells") return `${r.detected_cells}/14`;
+  if (key === "parameters") return r.parameters ? (r.parameters / 1e6).toFixed(1) + " M" : "–";
+  if (key === "rank" || key === "date") return esc(r[key]);
+  return pct(r[key]);
+}
+let sortKey = "rank", sortDir = 1;
+function renderBoard() {
+  const head = document.querySelector("#board thead tr");
+  head.innerHTML = COLUMNS.map(([k, label]) => `<th data-key="${k}" class="${k === "model" ? "name" : ""}` +
+    `${k === sortKey ? (sortDir > 0 ? " sorted-asc" : " sorted-desc") : ""}">${label}</th>`).join("");
+  const get = COLUMNS.find(c => c[0] === sortKey)[2];
+  const rows = [...DATA.rows].sort((a, b) => {
+    const x = get(a), y = get(b);
+    if (x === y) return a.rank - b.rank;
+    if (x === null || x === undefined) return 1;
+    if (y === null || y === undefined) return -1;
+    return (x < y ? -1 : 1) * sortDir;
+  });
+  document.querySelector("#board tbody").innerHTML = rows.map(r => "<tr>" + COLUMNS.map(([k]) =>
+    `<td class="${k === "model" ? "name" : ""}">${cellText(k, r)}</td>`).join("") + "</tr>").join("");
+  head.querySelectorAll("th").forEach(th => th.addEventListener("click", () => {
+    const k = th.dataset.key;
+    sortDir = (k === sortKey) ? -sortDir : (k === "model" || k === "rank" ? 1 : -1);
+    sortKey = k;
+    renderBoard();
+  }));
+}
+function heatColour(a) {
+  if (a === null || a === undefined) return "#eee";
+  const t = Math.max(-1, Math.min(1, (a - 0.5) * 2));
+  const c = v => Math.round(255 - 155 * Math.abs(v));
+  return t >= 0 ? `rgb(${c(t)},255,${c(t)})` : `rgb(255,${c(t)},${c(t)})`;
+}
+function renderHeat() {
+  const cells = DATA.principles.flatMap(p => DATA.conditions.map(c => [p, c]));
+  document.querySelector("#heat thead").innerHTML = "<tr><th class='name'>model</th>" +
+    DATA.principles.map(p => `<th colspan="2">${p}</th>`).join("") + "</tr><tr><th></th>" +
+    cells.map(([, c]) => `<th>${c.slice(0, 3)}</th>`).join("") + "</tr>";
+  document.querySelector("#heat tbody").innerHTML = DATA.rows.map(r => `<tr><td class="name">${esc(r.model)}</td>` +
+    cells.map(([p, c]) => { const x = (r.cells[p] || {})[c] || {};
+      return `<td class="cell" style="background:${heatColour(x.acc)}" title="${p} ${c}: effect ${x.effect}">` +
+        `${pct(x.acc)}${x.detected ? "*" : ""}</td>`; }).join("") + "</tr>").join("");
+}
+const PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"];
+function curves(item) {
+  const W = 540, H = 70, models = DATA.rows.map(r => r.slug);
+  let out = `<div class="legend">${DATA.rows.map((r, i) => `<span style="color:${PALETTE[i % 10]}">■ ${esc(r.model)}</span>`).join("")}</div>`;
+  item.clips.forEach((clip, k) => {
+    let svg = `<svg width="${W}" height="${H}"><text x="2" y="10">${clip.role} ${k % 2 ? "" : ""}${clip.clip_id}</text>`;
+    models.forEach((slug, i) => {
+      const s = (item.curves[slug] || [])[k] || [];
+      const finite = s.filter(v => v !== null);
+      if (!finite.length) return;
+      const lo = Math.min(...finite), hi = Math.max(...finite), span = (hi - lo) || 1;
+      const pts = s.map((v, t) => v === null ? null : `${(t / (s.length - 1)) * (W - 10) + 5},${H - 5 - (v - lo) / span * (H - 20)}`)
+        .filter(Boolean).join(" ");
+      svg += `<polyline points="${pts}" fill="none" stroke="${PALETTE[i % 10]}" stroke-width="1.2"` +
+        `${clip.role === "impossible" ? ' stroke-dasharray="4 2"' : ""}/>`;
+    });
+    const n = ((item.curves[models[0]] || [])[k] || []).length || 32;
+    const rx = (item.reveal / (n - 1)) * (W - 10) + 5;
+    svg += `<line x1="${rx}" x2="${rx}" y1="12" y2="${H}" stroke="#aaa"/></svg>`;
+    out += svg;
+  });
+  return out;
+}
+function renderGallery() {
+  document.getElementById("gallery").innerHTML = DATA.gallery.map(item =>
+    `<div class="card"><b>${item.principle}</b> — ${item.condition} <small>${item.quad_id}</small><br>` +
+    (item.gif ? `<img src="${item.gif}" alt="quadruplet ${item.quad_id}">` : "<i>(preview not bundled)</i>") +
+    curves(item) + "</div>").join("");
+}
+renderBoard(); renderHeat(); renderGallery();
+</script>
+</body>
+</html>
+"""
+
+
+def render(data: dict) -> str:
+    import html
+
+    blob = json.dumps(data, allow_nan=False).replace("</", "<\\/")
+    return (TEMPLATE.replace("__SUITE__", html.escape(data["suite"])).replace("__HASH__", html.escape(data["suite_hash"][:16]))
+            .replace("__DESCRIPTION__", html.escape(data["description"])).replace("__DATA__", blob))

@@ -1,0 +1,180 @@
+"""`voebench submit`: validate a results directory and add it to the leaderboard.
+
+A submission is what `voebench evaluate` wrote (results.json + scores.parquet) plus a model
+card. Validation (schema voebench.submission/1) checks, before anything is written:
+the suite is an official one (content hash); every test clip is scored exactly once with a
+finite surprise after the model's context; names are safe; sizes are bounded; and the
+metrics are recomputed from the per-clip scores with the suite's frozen labels and
+untrained-null runs — the file's own metrics must agree (never trusted). Accepted
+submissions go to leaderboard/submissions/SUITE/SLUG/vN/, a new version instead of an
+overwrite, via a temporary folder renamed into place.
+"""
+from __future__ import annotations
+
+import json
+import math
+import os
+import re
+import shutil
+import tempfile
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from benchmark import suites
+from benchmark.metrics import compute_metrics
+
+SCHEMA = "voebench.submission/1"
+ROOT = Path(__file__).parent
+SUBMISSIONS = ROOT / "submissions"
+MAX_RESULTS_BYTES = 5 << 20
+MAX_SCORES_BYTES = 64 << 20
+HEADLINE_TOLERANCE = 1e-9
+NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9 ._+()-]{0,63}$"
+
+
+class SubmissionError(ValueError):
+    """Why a submission was refused, and how to fix it."""
+
+
+class ModelCard(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    name: str = Field(pattern=NAME_PATTERN, description="display name; letters, digits, space . _ + ( ) -")
+    authors: str = Field(min_length=1, max_length=200)
+    description: str = Field(default="", max_length=2000)
+    parameters: int | None = Field(default=None, ge=0, le=10**13)
+    training_data: str = Field(default="", max_length=500)
+    link: str | None = Field(default=None, max_length=300)
+    license: str = Field(default="unspecified", max_length=100)
+
+    @field_validator("link")
+    @classmethod
+    def _http(cls, v):
+        if v is not None and not re.match(r"^https?://[^\s<>\"']+$", v):
+            raise ValueError("must be an http(s) URL")
+        return v
+
+    @field_validator("name")
+    @classmethod
+    def _no_traversal(cls, v):
+        if ".." in v:
+            raise ValueError("must not contain '..'")
+        return v
+
+
+def slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:48] or "model"
+
+
+def _read_json(path: Path, limit: int) -> dict:
+    if not path.is_file():
+        raise SubmissionError(f"{path}: missing (run `voebench evaluate ... --out {path.parent}` first)")
+    if path.stat().st_size > limit:
+        raise SubmissionError(f"{path}: {path.stat().st_size} bytes, over the {limit} byte limit")
+    try:
+        data = json.loads(path.read_text())
+    except (ValueError, UnicodeDecodeError) as e:
+        raise SubmissionError(f"{path}: not valid JSON ({e})") from None
+    if not isinstance(data, dict):
+        raise SubmissionError(f"{path}: expected a JSON object")
+    return data
+
+
+def _check_scores(path: Path, labels: pd.DataFrame, frames: int) -> pd.DataFrame:
+    if not path.is_file():
+        raise SubmissionError(f"{path}: missing per-clip scores")
+    if path.stat().st_size > MAX_SCORES_BYTES:
+        raise SubmissionError(f"{path}: over the {MAX_SCORES_BYTES} byte limit")
+    try:
+        table = pd.read_parquet(path)
+    except Exception as e:
+        raise SubmissionError(f"{path}: not a readable parquet table ({type(e).__name__})") from None
+    for column in ("clip_id", "surprise"):
+        if column not in table.columns:
+            raise SubmissionError(f"{path}: column {column!r} missing (found {list(table.columns)})")
+    ids = table["clip_id"].astype(str)
+    dup = ids[ids.duplicated()]
+    if len(dup):
+        raise SubmissionError(f"{path}: clip {dup.iloc[0]} scored more than once ({len(dup)} duplicates)")
+    expected = set(labels["clip_id"])
+    missing, extra = expected - set(ids), set(ids) - expected
+    if missing:
+        raise SubmissionError(f"{path}: {len(missing)} test clips not scored (e.g. {sorted(missing)[0]}); "
+                              "evaluate on the whole suite, without --skip-bad")
+    if extra:
+        raise SubmissionError(f"{path}: {len(extra)} clips not in the suite (e.g. {sorted(extra)[0]})")
+    arrays = []
+    for cid, s in zip(ids, table["surprise"]):
+        try:
+            a = np.asarray(s, dtype=float)
+        except (TypeError, ValueError):
+            raise SubmissionError(f"{path}: clip {cid}: surprise is not a list of numbers") from None
+        if a.ndim != 1 or len(a) != frames:
+            raise SubmissionError(f"{path}: clip {cid}: {a.shape} values, expected {frames}")
+        finite = np.isfinite(a)
+        if not finite.any() or not finite[int(np.argmax(finite)):].all() or np.isinf(a).any():
+            raise SubmissionError(f"{path}: clip {cid}: NaN or inf after the leading context frames")
+        arrays.append(a)
+    return pd.DataFrame({"clip_id": list(ids), "surprise": arrays})
+
+
+def validate(results_dir: Path, card: dict | None = None) -> dict:
+    """Everything about a submission, validated and with recomputed metrics; writes nothing."""
+    results_dir = Path(results_dir)
+    results = _read_json(results_dir / "results.json", MAX_RESULTS_BYTES)
+    if results.get("schema") != "voebench.results/1":
+        raise SubmissionError(f"{results_dir}/results.json: schema {results.get('schema')!r}, expected 'voebench.results/1'")
+    content_hash = str((results.get("suite") or {}).get("content_hash", ""))
+    suite = suites.by_hash(content_hash)
+    if suite is None:
+        raise SubmissionError(f"{results_dir}/results.json: suite hash {content_hash[:16]!r}… is not an official suite "
+                              f"({', '.join(suites.names())}); generate one with `voebench generate --suite NAME`")
+    if card is None:
+        card = _read_json(results_dir / "card.json", 64 << 10)
+    try:
+        card = ModelCard(**card).model_dump()
+    except ValidationError as e:
+        problems = "; ".join(f"{'.'.join(map(str, err['loc']))}: {err['msg']}" for err in e.errors())
+        raise SubmissionError(f"model card: {problems}") from None
+    except TypeError:
+        raise SubmissionError("model card: expected a JSON object of fields") from None
+    labels = suite.labels()
+    scores = _check_scores(results_dir / "scores.parquet", labels, suite.frames)
+    clips = labels.merge(scores, on="clip_id")
+    metrics = compute_metrics(clips, suite.null_runs())
+    claimed = (((results.get("metrics") or {}).get("mean") or {}).get("overall") or {}).get("relative_accuracy")
+    ours = metrics["mean"]["overall"]["relative_accuracy"]
+    if not isinstance(claimed, (int, float)) or not math.isfinite(claimed) or abs(claimed - ours) > HEADLINE_TOLERANCE:
+        raise SubmissionError(f"{results_dir}/results.json: metrics do not match the per-clip scores "
+                              f"(file says {claimed!r}, recomputed {ours:.6f}); do not edit results.json — rerun evaluate")
+    model = results.get("model") or {}
+    return {"schema": SCHEMA, "suite": suite.name, "suite_hash": content_hash, "card": card,
+            "model_id": str(model.get("id", ""))[:100], "weights_hash": model.get("weights_hash"),
+            "metrics": metrics, "versions": results.get("versions", {}), "scores": scores}
+
+
+def submit(results_dir: Path, card: dict | None = None, root: Path = SUBMISSIONS, today: str | None = None) -> Path:
+    """Validate, then add as SUITE/SLUG/vN (never overwriting). Returns the new folder."""
+    from benchmark.evaluate import _clean
+
+    sub = validate(results_dir, card)
+    base = Path(root) / sub["suite"] / slug(sub["card"]["name"])
+    base.mkdir(parents=True, exist_ok=True)
+    versions = [int(p.name[1:]) for p in base.glob("v*") if p.name[1:].isdigit()]
+    target = base / f"v{max(versions, default=0) + 1}"
+    tmp = Path(tempfile.mkdtemp(prefix=".incoming-", dir=base))
+    try:
+        shutil.copy(Path(results_dir) / "results.json", tmp / "results.json")
+        shutil.copy(Path(results_dir) / "scores.parquet", tmp / "scores.parquet")
+        entry = {k: v for k, v in sub.items() if k != "scores"}
+        entry["date"] = today or date.today().isoformat()
+        entry["version"] = int(target.name[1:])
+        (tmp / "submission.json").write_text(json.dumps(_clean(entry), indent=1, sort_keys=True) + "\n")
+        os.rename(tmp, target)  # fails rather than overwrite if a concurrent submit took the name
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return target

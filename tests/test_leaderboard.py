@@ -1,0 +1,160 @@
+"""Submissions (validation, versions, rejection leaves leaderboard/ untouched), the built
+leaderboard, and the web page in a real headless browser."""
+import json
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from benchmark.cli import main as cli
+from leaderboard.build import build
+from leaderboard.submission import SubmissionError, submit, validate
+
+from .browser import chrome
+
+REPO = Path(__file__).resolve().parents[1]
+BUNDLED = REPO / "leaderboard" / "submissions" / "voe-v1"
+CARD = {"name": "My Model", "authors": "A. Tester", "description": "test", "parameters": 1000,
+        "training_data": "none", "link": "https://example.org/m", "license": "MIT"}
+
+
+@pytest.fixture
+def results(tmp_path):
+    """A real evaluate output on voe-v1: a bundled submission's results and scores."""
+    src = next(p for p in sorted(BUNDLED.glob("*/v1")))
+    out = tmp_path / "results"
+    out.mkdir()
+    shutil.copy(src / "results.json", out / "results.json")
+    shutil.copy(src / "scores.parquet", out / "scores.parquet")
+    (out / "card.json").write_text(json.dumps(CARD))
+    return out
+
+
+def snapshot(root: Path) -> dict:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_accepted_submission_gets_new_versions(results, tmp_path):
+    root = tmp_path / "subs"
+    first = submit(results, root=root)
+    second = submit(results, root=root)
+    assert first.name == "v1" and second.name == "v2" and first.parent == second.parent
+    entry = json.loads((second / "submission.json").read_text())
+    assert entry["suite"] == "voe-v1" and entry["card"]["name"] == "My Model"
+    assert entry["metrics"]["mean"]["overall"]["relative_accuracy"] == pytest.approx(
+        json.loads((results / "results.json").read_text())["metrics"]["mean"]["overall"]["relative_accuracy"])
+
+
+def tamper_suite_hash(d):
+    r = json.loads((d / "results.json").read_text())
+    r["suite"]["content_hash"] = "0" * 64
+    (d / "results.json").write_text(json.dumps(r))
+
+
+def tamper_metrics(d):
+    r = json.loads((d / "results.json").read_text())
+    r["metrics"]["mean"]["overall"]["relative_accuracy"] = 0.99
+    (d / "results.json").write_text(json.dumps(r))
+
+
+def drop_clip(d):
+    t = pd.read_parquet(d / "scores.parquet")
+    t.iloc[1:].to_parquet(d / "scores.parquet")
+
+
+def duplicate_clip(d):
+    t = pd.read_parquet(d / "scores.parquet")
+    pd.concat([t, t.iloc[:1]]).to_parquet(d / "scores.parquet")
+
+
+def nan_score(d):
+    t = pd.read_parquet(d / "scores.parquet")
+    s = list(t.at[0, "surprise"])
+    s[-1] = float("nan")
+    t.at[0, "surprise"] = s
+    t.to_parquet(d / "scores.parquet")
+
+
+def traversal_name(d):
+    (d / "card.json").write_text(json.dumps(dict(CARD, name="../../etc")))
+
+
+def script_name(d):
+    (d / "card.json").write_text(json.dumps(dict(CARD, name="<script>alert(1)</script>")))
+
+
+def extra_field(d):
+    (d / "card.json").write_text(json.dumps(dict(CARD, admin=True)))
+
+
+def not_json(d):
+    (d / "results.json").write_text("{nope")
+
+
+@pytest.mark.parametrize("tamper,message", [
+    (tamper_suite_hash, "not an official suite"),
+    (tamper_metrics, "metrics do not match"),
+    (drop_clip, "not scored"),
+    (duplicate_clip, "scored more than once"),
+    (nan_score, "NaN or inf"),
+    (traversal_name, "name"),
+    (script_name, "name"),
+    (extra_field, "admin"),
+    (not_json, "not valid JSON"),
+])
+def test_bad_submissions_are_rejected_and_nothing_changes(results, tamper, message, capsys):
+    tamper(results)
+    before = snapshot(REPO / "leaderboard")
+    with pytest.raises(SubmissionError, match=message):
+        validate(results)
+    assert cli(["submit", str(results)]) == 2
+    assert "rejected" in capsys.readouterr().err
+    assert snapshot(REPO / "leaderboard") == before
+
+
+def test_leaderboard_files_and_page_in_a_real_browser(results, tmp_path):
+    root = tmp_path / "subs"
+    shutil.copytree(BUNDLED, root / "voe-v1")
+    submit(results, root=root)
+    out = tmp_path / "board"
+    built = build("voe-v1", root=root, out=out)
+    n = len(built["rows"])
+    assert n == len(list((root / "voe-v1").glob("*"))) and n >= 2
+    csv = (out / "leaderboard.csv").read_text().splitlines()
+    assert len(csv) == n + 1 and csv[0].startswith("rank,model,version,accuracy")
+    assert "My Model" in (out / "LEADERBOARD.md").read_text()
+    # a preview image for the gallery, so that image loading is tested too
+    assets = out / "site" / "assets"
+    from PIL import Image
+
+    Image.new("RGB", (8, 8), "red").save(assets / "probe.gif")
+    page = (out / "site" / "index.html").read_text().replace('"gallery": [', '"gallery": [{"quad_id": "q", '
+        '"principle": "permanence", "condition": "occluded", "reveal": 3, "clips": [], "curves": {}, '
+        '"gif": "assets/probe.gif"}, ', 1)
+    (out / "site" / "index.html").write_text(page)
+    driver = chrome()
+    try:
+        driver.get((out / "site" / "index.html").as_uri())
+        rows = driver.find_elements("css selector", "#board tbody tr")
+        assert len(rows) == n
+        first = lambda: [r.find_elements("css selector", "td")[1].text.split(" v")[0]
+                         for r in driver.find_elements("css selector", "#board tbody tr")]
+        by_rank = first()
+        header = next(h for h in driver.find_elements("css selector", "#board th") if h.text.startswith("model"))
+        header.click()
+        by_name = first()
+        assert by_name == sorted(by_rank, key=str.lower) or by_name == sorted(by_rank)
+        assert by_name != by_rank or by_rank == sorted(by_rank)
+        header = next(h for h in driver.find_elements("css selector", "#board th") if h.text.startswith("model"))
+        header.click()
+        assert first() == list(reversed(by_name))
+        images = driver.find_elements("css selector", "img")
+        assert images and all(driver.execute_script("return arguments[0].complete && arguments[0].naturalWidth > 0", i)
+                              for i in images)
+        assert len(driver.find_elements("css selector", "#heat tbody tr")) == n
+        errors = [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]
+        assert not errors, errors
+        driver.save_screenshot(str(tmp_path / "page.png"))
+    finally:
+        driver.quit()
