@@ -158,3 +158,45 @@ def test_leaderboard_files_and_page_in_a_real_browser(results, tmp_path):
         driver.save_screenshot(str(tmp_path / "page.png"))
     finally:
         driver.quit()
+
+
+def readme_block(after: str, language: str) -> str:
+    text = (REPO / "README.md").read_text()
+    section = text[text.index(after):]
+    start = section.index(f"```{language}\n") + len(language) + 4
+    return section[start:section.index("```", start)]
+
+
+def test_readme_third_party_model_is_evaluated_submitted_and_shown(tmp_path, monkeypatch):
+    """The README's ~20-line model, written to a file, goes through evaluate -> submit -> page."""
+    from benchmark import suites
+    from scenes.generate import generate
+
+    monkeypatch.setenv("VOEBENCH_CACHE", str(tmp_path / "cache"))
+    suite = suites.load("voe-mini")
+    data = tmp_path / "voe-mini"
+    info = generate(suite.generate_config(str(data)), progress=False, previews=True)
+    assert suites.hash_mismatch(suite, info) is None, "voe-mini does not reproduce on this platform"
+    (tmp_path / "my_model.py").write_text(readme_block("## Submitting a model", "python"))
+    results = tmp_path / "results" / "mine"
+    assert cli(["evaluate", "--model", f"{tmp_path}/my_model.py:MyModel", "--data", str(data), "--out", str(results),
+                "--quiet"]) == 0
+    card = readme_block("## Submitting a model", "bash").split("<<'JSON'\n")[1].split("JSON\n")[0]
+    (results / "card.json").write_text(card)
+    root = tmp_path / "subs"
+    assert cli(["submit", str(results), "--root", str(root)]) == 0
+    out = tmp_path / "board"
+    assert cli(["leaderboard", "--suite", "voe-mini", "--data", str(data), "--root", str(root), "--out", str(out)]) == 0
+    page = (out / "site" / "index.html").read_text()
+    assert "My Model" in page and "My Model" in (out / "leaderboard.csv").read_text()
+    driver = chrome()
+    try:
+        driver.get((out / "site" / "index.html").as_uri())
+        names = [r.find_elements("css selector", "td")[1].text for r in driver.find_elements("css selector", "#board tbody tr")]
+        assert any(n.startswith("My Model") for n in names)
+        images = driver.find_elements("css selector", "#gallery img")
+        assert len(images) == 14 and all(
+            driver.execute_script("return arguments[0].complete && arguments[0].naturalWidth > 0", i) for i in images)
+        assert not [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]
+    finally:
+        driver.quit()
