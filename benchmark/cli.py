@@ -13,7 +13,13 @@ def _generate(args) -> int:
 
         suite = suites.load(args.suite)
         out = args.out or f"runs/{suite.name}"
-        info = generate(suite.generate_config(out, args.workers), progress=not args.quiet)
+        cfg = suite.generate_config(out, args.workers)
+        cfg.scheduler = args.scheduler
+        try:
+            info = generate(cfg, progress=not args.quiet)
+        except ConfigError as e:
+            print(f"voebench generate: {e}", file=sys.stderr)
+            return 2
         problem = suites.hash_mismatch(suite, info)
         print(f"wrote suite {suite.name} to {out} (content hash {info['content_hash'][:16]})")
         if problem:
@@ -29,7 +35,7 @@ def _generate(args) -> int:
         out=args.out, split=args.split, seed=args.seed, resolution=args.resolution, frames=args.frames,
         workers=args.workers, renderer=args.renderer,
         principles=args.principles or GenerateConfig.__dataclass_fields__["principles"].default_factory(),
-        per_condition=args.per_condition, clips=args.clips,
+        per_condition=args.per_condition, clips=args.clips, scheduler=args.scheduler,
     )
     try:
         info = generate(cfg, progress=not args.quiet)
@@ -54,7 +60,8 @@ def _evaluate(args) -> int:
         kwargs[key] = int(value) if value.lstrip("-").isdigit() else value
     ref = ModelRef(args.model, args.weights, kwargs)
     result = evaluate(ref, args.data, args.out, cache=args.cache, workers=args.workers, batch_size=args.batch_size,
-                      null_seeds=args.null_seeds, progress=not args.quiet, skip_bad=args.skip_bad)
+                      null_seeds=args.null_seeds, progress=not args.quiet, skip_bad=args.skip_bad,
+                      scheduler=args.scheduler)
     print(markdown(result))
     if result["skipped_clips"]:
         print(f"skipped {len(result['skipped_clips'])} bad clips:", *result["skipped_clips"], sep="\n  ")
@@ -117,7 +124,7 @@ def _run(args) -> int:
 
     from leaderboard.run import run
 
-    result = run(args.suite, Path(args.runs), workers=args.workers, progress=not args.quiet)
+    result = run(args.suite, Path(args.runs), workers=args.workers, progress=not args.quiet, scheduler=args.scheduler)
     print(Path(result["markdown"]).read_text())
     print(f"web page: {Path(result['page']).resolve()}")
     print(f"took {result['seconds']:.0f} s")
@@ -152,6 +159,7 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--frames", type=int, default=32)
     g.add_argument("--workers", type=int, default=1)
     g.add_argument("--renderer", choices=["tiny", "egl"], default="tiny")
+    g.add_argument("--scheduler", help="Dask: 'local:N' (a LocalCluster on 127.0.0.1) or 'tcp://HOST:PORT' (needs voebench[dask])")
     g.add_argument("--quiet", action="store_true", help="no progress bar")
     g.set_defaults(func=_generate)
 
@@ -163,6 +171,7 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--out", required=True, help="results directory")
     e.add_argument("--workers", type=int, default=1)
     e.add_argument("--batch-size", type=int, default=8)
+    e.add_argument("--scheduler", help="Dask: 'local:N' (a LocalCluster on 127.0.0.1) or 'tcp://HOST:PORT' (needs voebench[dask])")
     e.add_argument("--null-seeds", type=int, default=10, help="untrained-null models for the chance distribution")
     e.add_argument("--cache", help="score cache (default $VOEBENCH_CACHE or ~/.cache/voebench)")
     e.add_argument("--skip-bad", action="store_true", help="list and skip corrupt clips instead of stopping")
@@ -198,6 +207,7 @@ def build_parser() -> argparse.ArgumentParser:
     rn.add_argument("--suite", default="voe-mini", help="voe-mini (seconds) or voe-v1 (the leaderboard suite)")
     rn.add_argument("--runs", default="runs", help="where suites and results are kept (cached)")
     rn.add_argument("--workers", type=int, default=2)
+    rn.add_argument("--scheduler", help="Dask: 'local:N' (a LocalCluster on 127.0.0.1) or 'tcp://HOST:PORT' (needs voebench[dask])")
     rn.add_argument("--quiet", action="store_true")
     rn.set_defaults(func=_run)
 

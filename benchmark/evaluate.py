@@ -100,15 +100,16 @@ def versions() -> dict:
 
 
 def evaluate(ref: ModelRef, data: str | Path, out: str | Path, cache: Path | None = None, workers: int = 1,
-             batch_size: int = 8, null_seeds: int = NULL_SEEDS, progress: bool = True, skip_bad: bool = False) -> dict:
+             batch_size: int = 8, null_seeds: int = NULL_SEEDS, progress: bool = True, skip_bad: bool = False,
+             scheduler: str | None = None) -> dict:
     data, out = Path(data), Path(out)
     info = load_info(data)
-    scores, meta = score_dataset(ref, data, cache, workers, batch_size, progress, skip_bad)
+    scores, meta = score_dataset(ref, data, cache, workers, batch_size, progress, skip_bad, scheduler)
     clips = attach_labels(scores, data)
     null_runs = []
     for seed in range(null_seeds):
         null_scores, _ = score_dataset(ModelRef("untrained-null", kwargs={"seed": seed}), data, cache, workers,
-                                       batch_size, progress, skip_bad)
+                                       batch_size, progress, skip_bad, scheduler)
         null_runs.append(attach_labels(null_scores, data))
     computed = metrics.compute_metrics(clips, null_runs)
     result = {

@@ -20,6 +20,7 @@ import pandas as pd
 from models.protocol import check_surprise, model_id
 from scenes.dataset import DatasetError, atomic_write_bytes, read_clip, read_manifest, sha256_file
 from scenes.generate import load_info
+from scenes.parallel import run_unordered
 
 CHUNK = 64  # clips per cached chunk: what a kill can lose at most
 
@@ -117,7 +118,8 @@ def check_dataset(directory: Path, rows: list[dict], skip_bad: bool) -> tuple[li
 
 
 def score_dataset(ref: ModelRef, directory: str | Path, cache: Path | None = None, workers: int = 1,
-                  batch_size: int = 8, progress: bool = True, skip_bad: bool = False) -> tuple[pd.DataFrame, dict]:
+                  batch_size: int = 8, progress: bool = True, skip_bad: bool = False,
+                  scheduler: str | None = None) -> tuple[pd.DataFrame, dict]:
     """Per-clip surprise for every test clip; returns (scores, info about the run)."""
     from tqdm import tqdm
 
@@ -148,14 +150,10 @@ def score_dataset(ref: ModelRef, directory: str | Path, cache: Path | None = Non
     chunks = [todo[i:i + CHUNK] for i in range(0, len(todo), CHUNK)]
     bar = tqdm(total=len(rows), initial=len(rows) - len(todo), unit="clip", desc=f"score {model_id(model)}",
                disable=not progress, dynamic_ncols=True)
-    if workers > 1 and chunks:
-        from joblib import Parallel, delayed
-
-        jobs = Parallel(n_jobs=workers, backend="loky", return_as="generator")
-        results = jobs(delayed(_score_rows)(ref, str(directory), c, batch_size) for c in chunks)
-    else:
-        _WORKER_MODELS[ref.key] = model
-        results = (_score_rows(ref, str(directory), c, batch_size) for c in chunks)
+    if workers == 1 and not scheduler:
+        _WORKER_MODELS[ref.key] = model  # reuse the instance made above
+    results = run_unordered(_score_rows, [(ref, str(directory), c, batch_size) for c in chunks], workers, scheduler,
+                            "score")
     start = len(list(partial.glob("chunk-*.parquet")))
     for k, records in enumerate(results):
         atomic_write_bytes(partial / f"chunk-{start + k:05d}.parquet", _table_bytes(records))

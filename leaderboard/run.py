@@ -23,13 +23,16 @@ from .build import build
 from .submission import ROOT, SUBMISSIONS, submit
 
 
-def run(suite_name: str = "voe-mini", runs: Path = Path("runs"), workers: int = 2, progress: bool = True) -> dict:
+def run(suite_name: str = "voe-mini", runs: Path = Path("runs"), workers: int = 2, progress: bool = True,
+        scheduler: str | None = None) -> dict:
     start = time.perf_counter()
     suite = suites.load(suite_name)
     data = Path(runs) / suite_name
     say = lambda text: print(text, file=sys.stderr, flush=True)
     say(f"[1/3] suite {suite_name}: {data}")
-    info = generate(suite.generate_config(str(data), workers), progress=progress)
+    cfg = suite.generate_config(str(data), workers)
+    cfg.scheduler = scheduler
+    info = generate(cfg, progress=progress)
     mismatch = suites.hash_mismatch(suite, info)
     if mismatch:
         say("WARNING: " + mismatch)
@@ -47,7 +50,7 @@ def run(suite_name: str = "voe-mini", runs: Path = Path("runs"), workers: int = 
         except CheckpointError as e:
             say(f"  skip {name}: {e}")
             continue
-        evaluate(ref, data, results, workers=1, progress=progress)
+        evaluate(ref, data, results, workers=1, progress=progress, scheduler=scheduler)
         if mismatch:
             continue
         params = getattr(model, "card", {}).get("parameters")

@@ -20,6 +20,7 @@ from .dataset import (DatasetError, atomic_write_bytes, content_hash, sha256_fil
 from .items import Item, Settings, build_item
 from .principles import NAMES
 from .quadruplet import CONDITIONS
+from .parallel import SchedulerError, check_scheduler
 from .world import RENDERERS
 
 MIN_FRAMES = 24  # the scenarios need ~0.6 s before, during and after an occlusion at 16 fps
@@ -47,6 +48,7 @@ class GenerateConfig:
     fps: int = 16
     workers: int = 1
     renderer: str = "tiny"
+    scheduler: str | None = None  # None (joblib), "local:N" or "tcp://HOST:PORT" (Dask)
 
     def validate(self) -> None:
         if self.split not in ("test", "train"):
@@ -71,6 +73,10 @@ class GenerateConfig:
                 raise ConfigError(f"{name} must be at least 1, got {getattr(self, name)}")
         if self.seed < 0:
             raise ConfigError(f"seed must be >= 0, got {self.seed}")
+        try:
+            check_scheduler(self.scheduler)
+        except SchedulerError as e:
+            raise ConfigError(str(e)) from None
         if self.renderer not in RENDERERS:
             raise ConfigError(f"renderer must be one of {RENDERERS}, got {self.renderer!r}")
         _check_writable(Path(self.out))
@@ -131,24 +137,15 @@ def _store(out: Path, result: dict) -> dict:
     return record
 
 
-def _run_items(todo: list[Item], settings: Settings, workers: int, progress: bool):
+def _run_items(todo: list[Item], settings: Settings, workers: int, progress: bool, scheduler: str | None = None):
     from tqdm import tqdm
 
-    bar = tqdm(total=len(todo), unit="item", desc="generate", disable=not progress, dynamic_ncols=True)
-    try:
-        if workers == 1:
-            for item in todo:
-                yield build_item(item, settings)
-                bar.update()
-        else:
-            from joblib import Parallel, delayed
+    from .parallel import run_unordered
 
-            jobs = Parallel(n_jobs=workers, backend="loky", return_as="generator_unordered", batch_size=1)
-            for result in jobs(delayed(build_item)(item, settings) for item in todo):
-                yield result
-                bar.update()
-    finally:
-        bar.close()
+    with tqdm(total=len(todo), unit="item", desc="generate", disable=not progress, dynamic_ncols=True) as bar:
+        for result in run_unordered(build_item, [(item, settings) for item in todo], workers, scheduler, "item"):
+            yield result
+            bar.update()
 
 
 def generate(cfg: GenerateConfig, progress: bool = True, previews: bool = True) -> dict:
@@ -164,7 +161,7 @@ def generate(cfg: GenerateConfig, progress: bool = True, previews: bool = True) 
             todo.append(item)
         else:
             records[item.key] = record
-    for result in _run_items(todo, cfg.settings(), cfg.workers, progress):
+    for result in _run_items(todo, cfg.settings(), cfg.workers, progress, cfg.scheduler):
         records[result["key"]] = _store(out, result)
     rows = [row for item in items for row in records[item.key]["rows"]]
     write_manifest(out, rows)
@@ -186,7 +183,8 @@ def _dataset_info(cfg: GenerateConfig, rows: list[dict]) -> dict:
         counts["quadruplets"] = {p: {c: len(q) for c, q in conds.items()} for p, conds in quads.items()}
     config = asdict(cfg)
     config.pop("out")
-    config.pop("workers")  # does not change the output
+    config.pop("workers")  # neither changes the output
+    config.pop("scheduler")
     return {
         "voebench_version": _package_version("voebench"),
         "pybullet_version": pybullet.getAPIVersion(),

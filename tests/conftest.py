@@ -32,3 +32,14 @@ def suite(tmp_path_factory):
     out = tmp_path_factory.mktemp("suite")
     info = generate(GenerateConfig(out=str(out), per_condition=1, seed=5), progress=False)
     return out, info
+
+
+@pytest.fixture(scope="session")
+def voe_mini(tmp_path_factory):
+    """The official seconds-scale suite, generated here (its hash is checked by the tests that need it)."""
+    from benchmark import suites
+
+    suite = suites.load("voe-mini")
+    out = tmp_path_factory.mktemp("voe-mini")
+    info = generate(suite.generate_config(str(out)), progress=False)
+    return out, info, suite

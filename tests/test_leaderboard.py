@@ -167,15 +167,12 @@ def readme_block(after: str, language: str) -> str:
     return section[start:section.index("```", start)]
 
 
-def test_readme_third_party_model_is_evaluated_submitted_and_shown(tmp_path, monkeypatch):
+def test_readme_third_party_model_is_evaluated_submitted_and_shown(voe_mini, tmp_path, monkeypatch):
     """The README's ~20-line model, written to a file, goes through evaluate -> submit -> page."""
     from benchmark import suites
-    from scenes.generate import generate
 
     monkeypatch.setenv("VOEBENCH_CACHE", str(tmp_path / "cache"))
-    suite = suites.load("voe-mini")
-    data = tmp_path / "voe-mini"
-    info = generate(suite.generate_config(str(data)), progress=False, previews=True)
+    data, info, suite = voe_mini
     assert suites.hash_mismatch(suite, info) is None, "voe-mini does not reproduce on this platform"
     (tmp_path / "my_model.py").write_text(readme_block("## Submitting a model", "python"))
     results = tmp_path / "results" / "mine"
