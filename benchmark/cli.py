@@ -61,7 +61,7 @@ def _evaluate(args) -> int:
     ref = ModelRef(args.model, args.weights, kwargs)
     result = evaluate(ref, args.data, args.out, cache=args.cache, workers=args.workers, batch_size=args.batch_size,
                       null_seeds=args.null_seeds, progress=not args.quiet, skip_bad=args.skip_bad,
-                      scheduler=args.scheduler)
+                      scheduler=args.scheduler, timeout=args.timeout)
     print(markdown(result))
     if result["skipped_clips"]:
         print(f"skipped {len(result['skipped_clips'])} bad clips:", *result["skipped_clips"], sep="\n  ")
@@ -175,6 +175,7 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--null-seeds", type=int, default=10, help="untrained-null models for the chance distribution")
     e.add_argument("--cache", help="score cache (default $VOEBENCH_CACHE or ~/.cache/voebench)")
     e.add_argument("--skip-bad", action="store_true", help="list and skip corrupt clips instead of stopping")
+    e.add_argument("--timeout", type=float, help="seconds a model may spend on one clip before it counts as hung")
     e.add_argument("--quiet", action="store_true")
     e.set_defaults(func=_evaluate)
 
@@ -218,6 +219,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from benchmark.runner import ModelFailure
     from benchmark.suites import SuiteError
     from models.checkpoint import CheckpointError
     from models.protocol import ModelOutputError
@@ -227,7 +229,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (DatasetError, ModelOutputError, ModelNotFound, FileNotFoundError, CheckpointError, SuiteError) as e:
+    except (DatasetError, ModelOutputError, ModelNotFound, FileNotFoundError, CheckpointError, SuiteError,
+            ModelFailure) as e:
         print(f"voebench {args.command}: {e}", file=sys.stderr)
         return 2
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from scenes.dataset import atomic_write_bytes, atomic_write_text, read_manifest
+from scenes.dataset import DatasetError, atomic_write_bytes, atomic_write_text, read_manifest
 from scenes.generate import load_info
 
 from . import metrics
@@ -41,9 +41,19 @@ def attach_labels(scores: pd.DataFrame, directory: Path) -> pd.DataFrame:
             best = max(possible.itertuples(), key=lambda p: common(p.frame_hashes))
             partners[r.clip_id] = best.clip_id
     clips["partner"] = clips["clip_id"].map(partners).fillna("")
-    # A quadruplet with a skipped (corrupt) clip cannot be scored as a quadruplet.
-    whole = clips.groupby("quad_id")["clip_id"].transform("size") == 4
-    return clips[whole].reset_index(drop=True)
+    return clips
+
+
+def whole_quadruplets(clips: pd.DataFrame, directory: Path, skip_bad: bool) -> pd.DataFrame:
+    """Only complete quadruplets (2 possible + 2 impossible) are scored: an incomplete one is
+    an error naming it, unless skip_bad (then it is listed in results.json and left out)."""
+    sizes = clips.groupby("quad_id")["possible"].agg(["size", "sum"])
+    bad = sizes[(sizes["size"] != 4) | (sizes["sum"] != 2)]
+    if len(bad) and not skip_bad:
+        quad, row = bad.index[0], bad.iloc[0]
+        raise DatasetError(f"{Path(directory) / 'manifest.csv'}: quadruplet {quad} has {row['size']} scored clips "
+                           f"({row['sum']} possible); expected 2 possible + 2 impossible ({len(bad)} such)")
+    return clips[~clips["quad_id"].isin(bad.index)].reset_index(drop=True)
 
 
 def read_quad_ids(directory: Path) -> list[str]:
@@ -101,16 +111,16 @@ def versions() -> dict:
 
 def evaluate(ref: ModelRef, data: str | Path, out: str | Path, cache: Path | None = None, workers: int = 1,
              batch_size: int = 8, null_seeds: int = NULL_SEEDS, progress: bool = True, skip_bad: bool = False,
-             scheduler: str | None = None) -> dict:
+             scheduler: str | None = None, timeout: float | None = None) -> dict:
     data, out = Path(data), Path(out)
     info = load_info(data)
-    scores, meta = score_dataset(ref, data, cache, workers, batch_size, progress, skip_bad, scheduler)
-    clips = attach_labels(scores, data)
+    scores, meta = score_dataset(ref, data, cache, workers, batch_size, progress, skip_bad, scheduler, timeout)
+    clips = whole_quadruplets(attach_labels(scores, data), data, skip_bad)
     null_runs = []
     for seed in range(null_seeds):
         null_scores, _ = score_dataset(ModelRef("untrained-null", kwargs={"seed": seed}), data, cache, workers,
                                        batch_size, progress, skip_bad, scheduler)
-        null_runs.append(attach_labels(null_scores, data))
+        null_runs.append(whole_quadruplets(attach_labels(null_scores, data), data, skip_bad))
     computed = metrics.compute_metrics(clips, null_runs)
     result = {
         "schema": "voebench.results/1",

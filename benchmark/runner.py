@@ -6,18 +6,21 @@ directory; a killed run keeps the chunks it finished and resumes from them.
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import os
 import re
 import shutil
+import signal
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from models.protocol import check_surprise, model_id
+from models.protocol import ModelOutputError, check_surprise, model_id
 from scenes.dataset import DatasetError, atomic_write_bytes, read_clip, read_manifest, sha256_file
 from scenes.generate import load_info
 from scenes.parallel import run_unordered
@@ -52,30 +55,71 @@ def frame_hashes(frames: np.ndarray) -> list[str]:
     return [hashlib.sha256(f.tobytes()).hexdigest()[:16] for f in frames]
 
 
-def _score_batch(model, batch: list[tuple[str, np.ndarray]]) -> list[np.ndarray]:
+class ModelFailure(RuntimeError):
+    """A model raised, hung past its time limit, or broke the protocol on a clip."""
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float | None, what: str):
+    """Interrupt a model call that runs past `seconds` (SIGALRM: main thread of a process)."""
+    if not seconds or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum, frame):
+        raise TimeoutError(f"{what} ran longer than {seconds:g} s")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _score_batch(model, batch: list[tuple[str, np.ndarray]], timeout: float | None) -> list[np.ndarray]:
+    """Surprise for a batch of clips, validated. Batched when the model can; on a failure the
+    clips are retried one by one so the error names the clip."""
     clips = [frames for _, frames in batch]
-    if hasattr(model, "surprise_batch"):
-        outs = list(model.surprise_batch(clips))
-        if len(outs) != len(clips):
-            raise ValueError(f"model {model_id(model)}: surprise_batch returned {len(outs)} results for {len(clips)} clips")
-    else:
-        outs = [model.surprise(c) for c in clips]
-    return [check_surprise(model, cid, out, len(frames)) for (cid, frames), out in zip(batch, outs)]
+    if hasattr(model, "surprise_batch") and len(batch) > 1:
+        try:
+            with _time_limit(timeout and timeout * len(batch), f"model {model_id(model)}"):
+                outs = list(model.surprise_batch(clips))
+            if len(outs) == len(clips):
+                return [check_surprise(model, cid, out, len(f)) for (cid, f), out in zip(batch, outs)]
+        except Exception:
+            pass  # find the culprit below
+    results = []
+    for cid, frames in batch:
+        try:
+            with _time_limit(timeout, f"model {model_id(model)} on clip {cid}"):
+                out = model.surprise_batch([frames])[0] if hasattr(model, "surprise_batch") else model.surprise(frames)
+        except ModelOutputError:
+            raise
+        except Exception as e:
+            raise ModelFailure(f"model {model_id(model)} failed on clip {cid}: {type(e).__name__}: {e}") from None
+        results.append(check_surprise(model, cid, out, len(frames)))
+    return results
 
 
 _WORKER_MODELS: dict = {}
 
 
-def _score_rows(ref: ModelRef, directory: str, rows: list[dict], batch_size: int) -> list[dict]:
-    """Score some manifest rows (worker side). Only frames reach the model."""
+def _score_rows(ref: ModelRef, directory: str, rows: list[dict], batch_size: int, timeout: float | None = None) -> dict:
+    """Score some manifest rows (worker side). Only frames reach the model. Returns the
+    records done and, if a clip failed, the error: what was computed is kept."""
     model = _WORKER_MODELS.get(ref.key) or _WORKER_MODELS.setdefault(ref.key, ref.create())
     out = []
-    for i in range(0, len(rows), batch_size):
-        part = rows[i:i + batch_size]
-        batch = [(r["clip_id"], read_clip(Path(directory) / r["path"])["frames"]) for r in part]
-        for (cid, frames), s in zip(batch, _score_batch(model, batch)):
-            out.append({"clip_id": cid, "surprise": s, "frame_hashes": frame_hashes(frames)})
-    return out
+    try:
+        for i in range(0, len(rows), batch_size):
+            part = rows[i:i + batch_size]
+            batch = [(r["clip_id"], read_clip(Path(directory) / r["path"])["frames"]) for r in part]
+            for (cid, frames), s in zip(batch, _score_batch(model, batch, timeout)):
+                out.append({"clip_id": cid, "surprise": s, "frame_hashes": frame_hashes(frames)})
+    except (ModelFailure, ModelOutputError, DatasetError) as e:
+        return {"records": out, "error": e}
+    return {"records": out, "error": None}
 
 
 def _table_bytes(records: list[dict]) -> bytes:
@@ -119,7 +163,7 @@ def check_dataset(directory: Path, rows: list[dict], skip_bad: bool) -> tuple[li
 
 def score_dataset(ref: ModelRef, directory: str | Path, cache: Path | None = None, workers: int = 1,
                   batch_size: int = 8, progress: bool = True, skip_bad: bool = False,
-                  scheduler: str | None = None) -> tuple[pd.DataFrame, dict]:
+                  scheduler: str | None = None, timeout: float | None = None) -> tuple[pd.DataFrame, dict]:
     """Per-clip surprise for every test clip; returns (scores, info about the run)."""
     from tqdm import tqdm
 
@@ -152,13 +196,18 @@ def score_dataset(ref: ModelRef, directory: str | Path, cache: Path | None = Non
                disable=not progress, dynamic_ncols=True)
     if workers == 1 and not scheduler:
         _WORKER_MODELS[ref.key] = model  # reuse the instance made above
-    results = run_unordered(_score_rows, [(ref, str(directory), c, batch_size) for c in chunks], workers, scheduler,
-                            "score")
+    results = run_unordered(_score_rows, [(ref, str(directory), c, batch_size, timeout) for c in chunks], workers,
+                            scheduler, "score")
     start = len(list(partial.glob("chunk-*.parquet")))
-    for k, records in enumerate(results):
-        atomic_write_bytes(partial / f"chunk-{start + k:05d}.parquet", _table_bytes(records))
-        done.update({r["clip_id"]: r for r in records})
-        bar.update(len(records))
+    for k, result in enumerate(results):
+        records = result["records"]
+        if records:  # kept even when the chunk stopped on a failing clip
+            atomic_write_bytes(partial / f"chunk-{start + k:05d}.parquet", _table_bytes(records))
+            done.update({r["clip_id"]: r for r in records})
+            bar.update(len(records))
+        if result["error"] is not None:
+            bar.close()
+            raise result["error"]
     bar.close()
     records = [done[r["clip_id"]] for r in sorted(rows, key=lambda r: r["clip_id"])]
     atomic_write_bytes(final, _table_bytes(records))

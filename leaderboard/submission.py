@@ -11,6 +11,7 @@ overwrite, via a temporary folder renamed into place.
 """
 from __future__ import annotations
 
+import copy
 import json
 import math
 import os
@@ -69,6 +70,15 @@ def slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:48] or "model"
 
 
+def _dig(obj, *keys):
+    """obj[k1][k2]... or None where any level is missing or not an object."""
+    for key in keys:
+        if not isinstance(obj, dict):
+            return None
+        obj = obj.get(key)
+    return obj
+
+
 def _read_json(path: Path, limit: int) -> dict:
     if not path.is_file():
         raise SubmissionError(f"{path}: missing (run `voebench evaluate ... --out {path.parent}` first)")
@@ -121,13 +131,28 @@ def _check_scores(path: Path, labels: pd.DataFrame, frames: int) -> pd.DataFrame
     return pd.DataFrame({"clip_id": list(ids), "surprise": arrays})
 
 
+_METRICS_CACHE: dict = {}
+
+
+def _recomputed(suite, scores: pd.DataFrame, path: Path) -> dict:
+    """Metrics from the per-clip scores (memoised on the table's bytes: same scores, same metrics)."""
+    from scenes.dataset import sha256_file
+
+    key = (suite.name, sha256_file(path))
+    if key not in _METRICS_CACHE:
+        if len(_METRICS_CACHE) > 16:
+            _METRICS_CACHE.clear()
+        _METRICS_CACHE[key] = compute_metrics(suite.labels().merge(scores, on="clip_id"), suite.null_runs())
+    return copy.deepcopy(_METRICS_CACHE[key])
+
+
 def validate(results_dir: Path, card: dict | None = None) -> dict:
     """Everything about a submission, validated and with recomputed metrics; writes nothing."""
     results_dir = Path(results_dir)
     results = _read_json(results_dir / "results.json", MAX_RESULTS_BYTES)
     if results.get("schema") != "voebench.results/1":
         raise SubmissionError(f"{results_dir}/results.json: schema {results.get('schema')!r}, expected 'voebench.results/1'")
-    content_hash = str((results.get("suite") or {}).get("content_hash", ""))
+    content_hash = str(_dig(results, "suite", "content_hash") or "")
     suite = suites.by_hash(content_hash)
     if suite is None:
         raise SubmissionError(f"{results_dir}/results.json: suite hash {content_hash[:16]!r}… is not an official suite "
@@ -143,17 +168,19 @@ def validate(results_dir: Path, card: dict | None = None) -> dict:
         raise SubmissionError("model card: expected a JSON object of fields") from None
     labels = suite.labels()
     scores = _check_scores(results_dir / "scores.parquet", labels, suite.frames)
-    clips = labels.merge(scores, on="clip_id")
-    metrics = compute_metrics(clips, suite.null_runs())
-    claimed = (((results.get("metrics") or {}).get("mean") or {}).get("overall") or {}).get("relative_accuracy")
+    metrics = _recomputed(suite, scores, results_dir / "scores.parquet")
+    claimed = _dig(results, "metrics", "mean", "overall", "relative_accuracy")
     ours = metrics["mean"]["overall"]["relative_accuracy"]
-    if not isinstance(claimed, (int, float)) or not math.isfinite(claimed) or abs(claimed - ours) > HEADLINE_TOLERANCE:
+    if (not isinstance(claimed, (int, float)) or isinstance(claimed, bool) or not math.isfinite(claimed)
+            or abs(claimed - ours) > HEADLINE_TOLERANCE):
         raise SubmissionError(f"{results_dir}/results.json: metrics do not match the per-clip scores "
                               f"(file says {claimed!r}, recomputed {ours:.6f}); do not edit results.json — rerun evaluate")
-    model = results.get("model") or {}
+    weights_hash = _dig(results, "model", "weights_hash")
+    versions = results.get("versions")
     return {"schema": SCHEMA, "suite": suite.name, "suite_hash": content_hash, "card": card,
-            "model_id": str(model.get("id", ""))[:100], "weights_hash": model.get("weights_hash"),
-            "metrics": metrics, "versions": results.get("versions", {}), "scores": scores}
+            "model_id": str(_dig(results, "model", "id") or "")[:100],
+            "weights_hash": weights_hash if isinstance(weights_hash, str) else None,
+            "metrics": metrics, "versions": versions if isinstance(versions, dict) else {}, "scores": scores}
 
 
 def submit(results_dir: Path, card: dict | None = None, root: Path = SUBMISSIONS, today: str | None = None) -> Path:
