@@ -66,17 +66,26 @@ def main() -> None:
     parser.add_argument("--per-condition", type=int, default=3)
     parser.add_argument("--write", help="also write the table to this Markdown file")
     args = parser.parse_args()
+    text = run(args.per_condition)
+    if args.write:
+        with open(args.write, "w") as f:
+            f.write("# Generator throughput\n\nWritten by `python benchmarks/generate_throughput.py --write "
+                    f"{args.write}`.\n\n{text}")
+
+
+def run(per_condition: int) -> str:
+    """The table as Markdown (also printed row by row)."""
     lines = [
         f"Machine: {platform.machine()}, {os.cpu_count()} cores, {platform.system()}, "
         f"python {platform.python_version()}, pybullet API {pybullet.getAPIVersion()}; 32 frames, TinyRenderer.",
-        f"Work: {args.per_condition} quadruplets per principle x condition (7 x 2 cells), 4 clips each.",
+        f"Work: {per_condition} quadruplets per principle x condition (7 x 2 cells), 4 clips each.",
         "",
-        "| resolution | generator clips/s (1 worker) | floor clips/s | ratio (target >= 0.8) | 2 workers clips/s | speed-up (target >= 1.8x) |",
-        "|---|---|---|---|---|---|",
+        "| resolution | generator clips/s (1 worker) | floor clips/s | ratio (target >= 0.8) | 2 workers clips/s | speed-up (target >= 1.8x) | Dask LocalCluster(2) clips/s | speed-up |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     notes = []
     for resolution in (64, 128):
-        cfg = GenerateConfig(out="", per_condition=args.per_condition, resolution=resolution, seed=123)
+        cfg = GenerateConfig(out="", per_condition=per_condition, resolution=resolution, seed=123)
         clips = len(cfg.items()) * 4
         pairs = accepted_pairs(cfg)
         floor = floor_seconds(pairs, resolution)
@@ -89,16 +98,17 @@ def main() -> None:
                                          seed=1, workers=2))
         warmup = time.perf_counter() - start
         two = generator_seconds(cfg)
+        cfg.workers, cfg.scheduler = 1, "local:2"
+        dask = generator_seconds(cfg)  # includes starting the cluster (a few seconds)
+        cfg.scheduler = None
         lines.append(f"| {resolution}x{resolution} | {clips / one:.1f} | {clips / floor:.1f} | {floor / one:.2f} | "
-                     f"{clips / two:.1f} | {one / two:.2f}x |")
-        notes.append(f"{resolution}x{resolution}: pool start-up + 4-item warm-up run took {warmup:.1f} s")
+                     f"{clips / two:.1f} | {one / two:.2f}x | {clips / dask:.1f} | {one / dask:.2f}x |")
+        notes.append(f"{resolution}x{resolution}: loky pool start-up + 4-item warm-up run took {warmup:.1f} s; "
+                     "the Dask figure includes starting its LocalCluster")
         print(lines[-1], flush=True)
     text = "\n".join(lines + [""] + notes) + "\n"
     print(text)
-    if args.write:
-        with open(args.write, "w") as f:
-            f.write("# Generator throughput\n\nWritten by `python benchmarks/generate_throughput.py --write "
-                    f"{args.write}`.\n\n{text}")
+    return text
 
 
 if __name__ == "__main__":
