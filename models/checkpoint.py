@@ -5,7 +5,6 @@ pickle or a torch .pt zip is refused before a byte of it is deserialised.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import struct
@@ -14,19 +13,13 @@ from pathlib import Path
 import torch
 from safetensors.torch import load_file, save_file
 
+from scenes.dataset import sha256_file
+
 PICKLE_SUFFIXES = (".pt", ".pth", ".pkl", ".pickle", ".bin", ".ckpt")
 
 
 class CheckpointError(ValueError):
     pass
-
-
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def check_safetensors(path: Path) -> None:

@@ -12,7 +12,6 @@ by how much the target latent changes (most frames are static background).
 from __future__ import annotations
 
 import copy
-import math
 from dataclasses import asdict, dataclass
 
 import numpy as np
@@ -20,7 +19,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .nets import CausalTransformer, FrameEncoder, effective_rank, sigreg
+from .nets import CausalTransformer, FrameEncoder, block_mask, effective_rank, ema_update, sigreg
 from .trained import TrainedModel
 
 
@@ -65,14 +64,7 @@ class JepaFrameNet(nn.Module):
         z = self.encode(frames)
         with torch.no_grad():
             tgt = F.layer_norm(self.encode(frames, target=True) if cfg.reg == "ema" else z.detach(), (cfg.dim,))
-        inp = z
-        B, T = z.shape[:2]
-        mask = torch.zeros(B, T, dtype=torch.bool)
-        for b in range(B):
-            if rng.random() < cfg.mask_prob:
-                k = int(rng.integers(cfg.mask_min, cfg.mask_max + 1))
-                a = int(rng.integers(1, max(2, T - k)))
-                mask[b, a:a + k] = True
+        mask = block_mask(*z.shape[:2], cfg.mask_prob, cfg.mask_min, cfg.mask_max, rng)
         inp = torch.where(mask[..., None], self.mask_token.expand_as(z), z)
         pred = self.predictor(inp)[:, :-1]
         err = (pred - tgt[:, 1:]).abs().mean(-1)
@@ -89,13 +81,9 @@ class JepaFrameNet(nn.Module):
         stats["rank"] = effective_rank(flat[:256])
         return loss, stats
 
-    @torch.no_grad()
     def after_step(self, progress: float) -> None:
-        if self.cfg.reg != "ema":
-            return
-        m = self.cfg.ema_end - (self.cfg.ema_end - self.cfg.ema_start) * (math.cos(math.pi * progress) + 1) / 2
-        for p_t, p in zip(self.target_encoder.parameters(), self.encoder.parameters()):
-            p_t.mul_(m).add_(p.detach(), alpha=1 - m)
+        if self.cfg.reg == "ema":
+            ema_update(self.target_encoder, self.encoder, progress, self.cfg.ema_start, self.cfg.ema_end)
 
     @torch.no_grad()
     def surprise(self, frames: torch.Tensor) -> torch.Tensor:

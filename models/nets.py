@@ -2,6 +2,9 @@
 temporal transformer. Small on purpose: everything trains on 2 CPU cores."""
 from __future__ import annotations
 
+import math
+
+import numpy as np
 import torch
 from torch import nn
 
@@ -66,3 +69,24 @@ def effective_rank(z: torch.Tensor) -> float:
     s = torch.linalg.svdvals(z - z.mean(0, keepdim=True)).clamp_min(1e-12)
     p = s / s.sum()
     return float(torch.exp(-(p * p.log()).sum()))
+
+
+def block_mask(batch: int, frames: int, prob: float, shortest: int, longest: int,
+               rng: np.random.Generator) -> torch.Tensor:
+    """[batch, frames] bool: for a share `prob` of clips, one run of k in [shortest, longest]
+    frames whose inputs the predictor does not see (as if behind a screen)."""
+    mask = torch.zeros(batch, frames, dtype=torch.bool)
+    for b in range(batch):
+        if rng.random() < prob:
+            k = int(rng.integers(shortest, longest + 1))
+            a = int(rng.integers(1, max(2, frames - k)))
+            mask[b, a:a + k] = True
+    return mask
+
+
+@torch.no_grad()
+def ema_update(target: nn.Module, online: nn.Module, progress: float, start: float, end: float) -> None:
+    """target <- m target + (1 - m) online, m rising from `start` to `end` on a cosine."""
+    m = end - (end - start) * (math.cos(math.pi * progress) + 1) / 2
+    for p_t, p in zip(target.parameters(), online.parameters()):
+        p_t.mul_(m).add_(p.detach(), alpha=1 - m)

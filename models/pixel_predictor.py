@@ -10,7 +10,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from .nets import CausalTransformer, FrameEncoder
+from .nets import CausalTransformer, FrameEncoder, block_mask
 from .trained import TrainedModel
 
 
@@ -72,13 +72,7 @@ class PixelPredictorNet(nn.Module):
 
     def loss(self, frames: torch.Tensor, progress: float, rng: np.random.Generator):
         cfg = self.cfg
-        B, T = frames.shape[:2]
-        mask = torch.zeros(B, T, dtype=torch.bool)
-        for b in range(B):
-            if rng.random() < cfg.mask_prob:
-                k = int(rng.integers(cfg.mask_min, cfg.mask_max + 1))
-                a = int(rng.integers(1, max(2, T - k)))
-                mask[b, a:a + k] = True
+        mask = block_mask(*frames.shape[:2], cfg.mask_prob, cfg.mask_min, cfg.mask_max, rng)
         pred = self._predict(frames, mask)
         err = (pred - frames[:, 1:].float() / 255.0).abs().mean()
         return err, {"pixel_l1": float(err)}

@@ -10,7 +10,6 @@ the windows in which it is a target. A clip's first 8 frames are never targets (
 from __future__ import annotations
 
 import copy
-import math
 from dataclasses import asdict, dataclass
 
 import numpy as np
@@ -18,7 +17,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .nets import effective_rank
+from .nets import effective_rank, ema_update
 from .trained import TrainedModel
 
 WINDOW, CONTEXT, STRIDE = 16, 8, 2
@@ -107,13 +106,10 @@ class VJepaTubeletNet(nn.Module):
         loss = (pred - tgt).abs().mean()
         with torch.no_grad():
             z = self.encoder(window[:, :context]).mean(2).flatten(0, 1)
-        return loss, {"pred": float(loss), "std": float(z.std(0).mean()), "rank": effective_rank(z)}
+        return loss, {"pred": loss.item(), "std": float(z.std(0).mean()), "rank": effective_rank(z)}
 
-    @torch.no_grad()
     def after_step(self, progress: float) -> None:
-        m = self.cfg.ema_end - (self.cfg.ema_end - self.cfg.ema_start) * (math.cos(math.pi * progress) + 1) / 2
-        for p_t, p in zip(self.target_encoder.parameters(), self.encoder.parameters()):
-            p_t.mul_(m).add_(p.detach(), alpha=1 - m)
+        ema_update(self.target_encoder, self.encoder, progress, self.cfg.ema_start, self.cfg.ema_end)
 
     @torch.no_grad()
     def surprise(self, frames: torch.Tensor) -> torch.Tensor:
