@@ -75,7 +75,7 @@ class PixelPredictorNet(nn.Module):
         mask = block_mask(*frames.shape[:2], cfg.mask_prob, cfg.mask_min, cfg.mask_max, rng)
         pred = self._predict(frames, mask)
         err = (pred - frames[:, 1:].float() / 255.0).abs().mean()
-        return err, {"pixel_l1": float(err)}
+        return err, {"pixel_l1": err.item()}
 
     def after_step(self, progress: float) -> None:
         pass
