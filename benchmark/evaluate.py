@@ -2,18 +2,18 @@
 RESULTS_DIR/scores.parquet, results.json and the report."""
 from __future__ import annotations
 
+import io
 import json
 import math
 import warnings
 import platform
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from scenes.dataset import DatasetError, atomic_write_bytes, atomic_write_text, read_manifest
-from scenes.generate import load_info
+from scenes.generate import load_info, package_version
 
 from . import metrics
 from .runner import ModelRef, score_dataset
@@ -102,10 +102,7 @@ def _clean(obj):
 def versions() -> dict:
     out = {"python": platform.python_version(), "platform": f"{platform.system()} {platform.machine()}"}
     for name in ("voebench", "numpy", "torch", "pybullet", "pandas"):
-        try:
-            out[name] = version(name)
-        except PackageNotFoundError:
-            out[name] = None
+        out[name] = package_version(name)
     return out
 
 
@@ -141,8 +138,6 @@ def evaluate(ref: ModelRef, data: str | Path, out: str | Path, cache: Path | Non
     table["model"] = meta["model"]
     table["weights_hash"] = meta["weights_hash"] or ""
     out.mkdir(parents=True, exist_ok=True)
-    import io
-
     buf = io.BytesIO()
     table.to_parquet(buf, index=False)
     atomic_write_bytes(out / "scores.parquet", buf.getvalue())

@@ -6,7 +6,6 @@ Reads result files only (the metrics recomputed at submit time); never runs a mo
 from __future__ import annotations
 
 import csv
-import html
 import io
 import json
 import shutil
@@ -152,7 +151,3 @@ def build(suite_name: str = "voe-v1", root: Path = SUBMISSIONS, out: Path = ROOT
     atomic_write_text(site / "index.html", render(page_data))
     return {"rows": rows, "page": str(site / "index.html"), "csv": str(out / "leaderboard.csv"),
             "markdown": str(out / "LEADERBOARD.md")}
-
-
-def escape(text) -> str:
-    return html.escape(str(text))

@@ -186,9 +186,9 @@ def _dataset_info(cfg: GenerateConfig, rows: list[dict]) -> dict:
     config.pop("workers")  # neither changes the output
     config.pop("scheduler")
     return {
-        "voebench_version": _package_version("voebench"),
+        "voebench_version": package_version("voebench"),
         "pybullet_version": pybullet.getAPIVersion(),
-        "pybullet_package": _package_version("pybullet"),
+        "pybullet_package": package_version("pybullet"),
         "platform": f"{platform.system()} {platform.machine()} python {platform.python_version()}",
         "renderer": {"tiny": "TinyRenderer (CPU), shadows off",
                      "egl": "EGL plugin (ER_BULLET_HARDWARE_OPENGL), shadows off"}[cfg.renderer],
@@ -197,7 +197,7 @@ def _dataset_info(cfg: GenerateConfig, rows: list[dict]) -> dict:
     }
 
 
-def _package_version(name: str) -> str:
+def package_version(name: str) -> str:
     from importlib.metadata import PackageNotFoundError, version
 
     try:

@@ -1,6 +1,5 @@
 """Property-based fuzzing of the submission validator: every malformed input is rejected with
 a SubmissionError (a message), never a crash, and nothing under leaderboard/ changes."""
-import copy
 import json
 import shutil
 from pathlib import Path
