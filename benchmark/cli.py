@@ -77,7 +77,7 @@ def _train(args) -> int:
         key, _, value = item.partition("=")
         overrides[key] = int(value) if value.lstrip("-").isdigit() else (float(value) if value.replace(".", "", 1).lstrip("-").isdigit() else value)
     train(args.model, args.data, args.out, minutes=args.minutes, steps=args.steps, seed=args.seed,
-          overrides=overrides, progress=not args.quiet)
+          overrides=overrides, progress=not args.quiet, snapshot_every=args.snapshot_every)
     return 0
 
 
@@ -187,6 +187,8 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--steps", type=int, help="step budget (exactly reproducible)")
     t.add_argument("--seed", type=int, default=0)
     t.add_argument("--set", action="append", metavar="KEY=VALUE", help="override a config field (repeatable)")
+    t.add_argument("--snapshot-every", type=int, metavar="N",
+                   help="also keep OUT/snapshots/MODEL-stepN.safetensors every N steps (stability over the last checkpoints)")
     t.add_argument("--quiet", action="store_true")
     t.set_defaults(func=_train)
 

@@ -42,7 +42,11 @@ def load_playground(directory: Path) -> tuple[torch.Tensor, dict]:
 
 
 def train(model: str, data: str | Path, out: str | Path, minutes: float | None = None, steps: int | None = None,
-          seed: int = 0, overrides: dict | None = None, progress: bool = True, log_every: int = 50) -> dict:
+          seed: int = 0, overrides: dict | None = None, progress: bool = True, log_every: int = 50,
+          snapshot_every: int | None = None) -> dict:
+    """Train `model` on a playground; write OUT/MODEL.safetensors + .json. With `snapshot_every`
+    N, also OUT/snapshots/MODEL-stepN.safetensors every N steps (to check that results are
+    stable over the last checkpoints); snapshots do not change the run."""
     from tqdm import tqdm
 
     nets = trainable()
@@ -91,19 +95,28 @@ def train(model: str, data: str | Path, out: str | Path, minutes: float | None =
         bar.set_postfix({k: f"{v:.3g}" for k, v in stats.items()})
         if step % log_every == 0 or step == 1:
             history.append({"step": step, "seconds": round(time.perf_counter() - start, 1), **stats})
+        if snapshot_every and step % snapshot_every == 0:
+            _write(net, Path(out) / "snapshots" / f"{model}-step{step:06d}.safetensors", model, seed, step,
+                   time.perf_counter() - start, info, len(clips), history,
+                   budget=(f"--steps {steps}" if steps else f"--minutes {minutes}") + f" --snapshot-every {snapshot_every}"
+                   + f"  # the snapshot after step {step}")
     bar.close()
-    wall = time.perf_counter() - start
-    out = Path(out)
-    card = {
-        "model": model, "version": "1", "seed": seed, "steps": step, "wall_seconds": round(wall, 1),
-        "training_data": {"content_hash": info["content_hash"], "clips": len(clips), "seed": info["seed"],
-                          "split": "train"},
-        "machine": f"{platform.machine()}, {torch.get_num_threads()} torch threads, {platform.system()}",
-        "torch": torch.__version__, "history": history,
-        "reproduce": f"voebench generate --split train --clips {len(clips)} --seed {info['seed']} --out DATA && "
-                     f"voebench train --model {model} --data DATA --out DIR --seed {seed} --steps {step}",
-    }
-    state = {k: v for k, v in net.state_dict().items()}
-    card = save(out / f"{model}.safetensors", state, net.config_dict(), card)
+    card = _write(net, Path(out) / f"{model}.safetensors", model, seed, step, time.perf_counter() - start, info,
+                  len(clips), history)
     print(json.dumps({k: card[k] for k in ("model", "steps", "wall_seconds", "parameters", "sha256")}))
     return card
+
+
+def _write(net, path: Path, model: str, seed: int, step: int, wall: float, info: dict, n_clips: int,
+           history: list, budget: str | None = None) -> dict:
+    card = {
+        "model": model, "version": "1", "seed": seed, "steps": step, "wall_seconds": round(wall, 1),
+        "training_data": {"content_hash": info["content_hash"], "clips": n_clips, "seed": info["seed"],
+                          "split": "train"},
+        "machine": f"{platform.machine()}, {torch.get_num_threads()} torch threads, {platform.system()}",
+        "torch": torch.__version__,
+        "reproduce": f"voebench generate --split train --clips {n_clips} --seed {info['seed']} --out DATA && "
+                     f"voebench train --model {model} --data DATA --out DIR --seed {seed} {budget or f'--steps {step}'}",
+        "history": list(history),
+    }
+    return save(path, dict(net.state_dict()), net.config_dict(), card)

@@ -56,6 +56,18 @@ def test_training_is_deterministic_for_a_seed(checkpoints, playground, tmp_path)
     assert other["sha256"] != cards["jepa-frame"]["sha256"]
 
 
+def test_snapshots_are_loadable_and_do_not_change_the_run(checkpoints, playground, tmp_path):
+    out, cards = checkpoints
+    card = train("jepa-frame", playground, tmp_path, steps=2, seed=1, overrides=TINY["jepa-frame"], progress=False,
+                 snapshot_every=1)
+    assert card["sha256"] == cards["jepa-frame"]["sha256"]
+    snaps = sorted((tmp_path / "snapshots").glob("*.safetensors"))
+    assert [p.name for p in snaps] == ["jepa-frame-step000001.safetensors", "jepa-frame-step000002.safetensors"]
+    first = models.create("jepa-frame", weights=str(snaps[0]))
+    assert first.card["steps"] == 1 and "--snapshot-every 1" in first.card["reproduce"]
+    assert first.weights_hash != card["sha256"] and models.create("jepa-frame", weights=str(snaps[1])).weights_hash == card["sha256"]
+
+
 def test_training_refuses_test_quadruplets(suite, tmp_path):
     data, _ = suite
     with pytest.raises(DatasetError, match="playground split only"):
