@@ -139,6 +139,23 @@ def _report(args) -> int:
     return 0
 
 
+def _compare(args) -> int:
+    from pathlib import Path
+
+    from benchmark.compare import compare_markdown, load_results
+    from scenes.dataset import atomic_write_bytes
+
+    try:
+        text = compare_markdown({d.rstrip("/"): load_results(d) for d in args.results})
+    except (FileNotFoundError, ValueError) as e:
+        print(f"voebench compare: {e}", file=sys.stderr)
+        return 2
+    print(text)
+    if args.out:
+        atomic_write_bytes(Path(args.out), text.encode())
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     from scenes.generate import DEFAULT_PER_CONDITION, DEFAULT_TRAIN_CLIPS
     from scenes.principles import NAMES
@@ -217,6 +234,11 @@ def build_parser() -> argparse.ArgumentParser:
     r = sub.add_parser("report", help="rewrite report.md and figures from RESULTS_DIR/results.json")
     r.add_argument("results")
     r.set_defaults(func=_report)
+
+    c = sub.add_parser("compare", help="one table over several results directories (seeds, checkpoints, models)")
+    c.add_argument("results", nargs="+", help="RESULTS_DIR of voebench evaluate, one per run")
+    c.add_argument("--out", help="also write the table to this Markdown file")
+    c.set_defaults(func=_compare)
     return parser
 
 

@@ -129,6 +129,22 @@ def test_evaluate_and_report_cli(suite, tmp_path, capsys):
     (results / "report.md").unlink()
     assert cli(["report", str(results)]) == 0 and (results / "report.md").exists()
 
+    # compare: one table over several runs (here a probe and the untrained null), written atomically.
+    null = tmp_path / "null"
+    assert cli(["evaluate", "--model", "untrained-null", "--data", str(out), "--out", str(null), "--cache",
+                str(tmp_path / "cache"), "--null-seeds", "2", "--quiet"]) == 0
+    capsys.readouterr()
+    table = tmp_path / "compare.md"
+    assert cli(["compare", str(results), str(null), "--out", str(table)]) == 0
+    text = table.read_text()
+    assert text in capsys.readouterr().out and info["content_hash"][:16] in text
+    rows = [line for line in text.splitlines() if line.startswith(f"| {results} |")]
+    assert len(rows) == 3  # summary, visible cells, occluded cells
+    occluded = result["metrics"]["mean"]["conditions"]["occluded"]["relative_accuracy"]
+    assert f"| {100 * occluded:.0f} [" in rows[0]
+    assert cli(["compare", str(results), str(tmp_path / "missing")]) == 2
+    assert "no results here" in capsys.readouterr().err
+
 
 def test_corrupt_suite_is_refused_unless_skip_bad(suite, tmp_path, capsys):
     import shutil

@@ -57,7 +57,7 @@ def test_training_is_deterministic_for_a_seed(checkpoints, playground, tmp_path)
 
 
 def test_snapshots_are_loadable_and_do_not_change_the_run(checkpoints, playground, tmp_path):
-    out, cards = checkpoints
+    _, cards = checkpoints
     card = train("jepa-frame", playground, tmp_path, steps=2, seed=1, overrides=TINY["jepa-frame"], progress=False,
                  snapshot_every=1)
     assert card["sha256"] == cards["jepa-frame"]["sha256"]

@@ -1,0 +1,53 @@
+"""`voebench compare DIR...`: one Markdown table over several results (training seeds, the last
+checkpoints of a run, or different models), so a claim rests on more than one run."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .report import CONDITIONS, _ci, _effect, _pct
+
+PRINCIPLES = ("permanence", "continuity", "immutability", "solidity", "gravity", "inertia", "causality")
+
+
+def load_results(directory: str | Path) -> dict:
+    path = Path(directory) / "results.json"
+    try:
+        return json.loads(path.read_text())
+    except FileNotFoundError:
+        raise FileNotFoundError(f"{path}: no results here (run voebench evaluate --out {directory})") from None
+    except ValueError as e:
+        raise ValueError(f"{path}: not valid JSON ({e})") from None
+
+
+def _cell(stats: dict) -> str:
+    return _pct(stats["relative_accuracy"]) + ("*" if stats["detected"] else "")
+
+
+def compare_markdown(results: dict[str, dict]) -> str:
+    """`results`: label -> results.json content. Mean aggregation throughout (the headline)."""
+    hashes = {r["suite"]["content_hash"] for r in results.values()}
+    if len(hashes) > 1:
+        raise ValueError(f"these results come from {len(hashes)} different suites; compare runs on one suite")
+    lines = [f"Suite {hashes.pop()[:16]}; quadruplet relative accuracy (%) with mean aggregation, 95 % CI; "
+             "effect = median relative excess; * = detected (CI above 50 % and effect above the untrained null's "
+             "95th percentile).", ""]
+    head = "| run | weights | " + " | ".join(f"{c} acc [CI] | {c} effect | {c} detected cells" for c in CONDITIONS)
+    lines += [head + " |", "|---|---|" + "---|---|---|" * len(CONDITIONS)]
+    for label, r in results.items():
+        m = r["metrics"]["mean"]
+        row = [label, (r["model"].get("weights_hash") or "–")[:12]]
+        for c in CONDITIONS:
+            s = m["conditions"][c]
+            row += [_pct(s["relative_accuracy"]) + _ci(s["relative_accuracy_ci"]), _effect(s["effect"]),
+                    f"{sum(m['cells'][p][c]['detected'] for p in PRINCIPLES if p in m['cells'])}"
+                    f"/{sum(p in m['cells'] for p in PRINCIPLES)}"]
+        lines.append("| " + " | ".join(row) + " |")
+    for c in CONDITIONS:
+        lines += ["", f"{c.capitalize()} cells, accuracy % (* detected):", "",
+                  "| run | " + " | ".join(PRINCIPLES) + " |", "|---|" + "---|" * len(PRINCIPLES)]
+        for label, r in results.items():
+            cells = r["metrics"]["mean"]["cells"]
+            lines.append(f"| {label} | " + " | ".join(_cell(cells[p][c]) if p in cells else "–" for p in PRINCIPLES)
+                         + " |")
+    return "\n".join(lines) + "\n"
