@@ -142,7 +142,8 @@ def _report(args) -> int:
 def _compare(args) -> int:
     from pathlib import Path
 
-    from benchmark.compare import compare_markdown, load_results
+    from benchmark.compare import compare_markdown
+    from benchmark.report import load_results
     from scenes.dataset import atomic_write_bytes
 
     try:

@@ -2,22 +2,9 @@
 checkpoints of a run, or different models), so a claim rests on more than one run."""
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 from .report import CONDITIONS, _ci, _effect, _pct
 
 PRINCIPLES = ("permanence", "continuity", "immutability", "solidity", "gravity", "inertia", "causality")
-
-
-def load_results(directory: str | Path) -> dict:
-    path = Path(directory) / "results.json"
-    try:
-        return json.loads(path.read_text())
-    except FileNotFoundError:
-        raise FileNotFoundError(f"{path}: no results here (run voebench evaluate --out {directory})") from None
-    except ValueError as e:
-        raise ValueError(f"{path}: not valid JSON ({e})") from None
 
 
 def _cell(stats: dict) -> str:

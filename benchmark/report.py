@@ -131,13 +131,19 @@ def curves_figure(result: dict) -> bytes:
     return buf.getvalue()
 
 
+def load_results(results_dir: str | Path) -> dict:
+    path = Path(results_dir) / "results.json"
+    try:
+        return json.loads(path.read_text())
+    except FileNotFoundError:
+        raise FileNotFoundError(f"{path}: no results here (run `voebench evaluate --out {results_dir}` first)") from None
+    except ValueError as e:
+        raise ValueError(f"{path}: not valid JSON ({e})") from None
+
+
 def write_report(results_dir: str | Path) -> list[Path]:
     results_dir = Path(results_dir)
-    path = results_dir / "results.json"
-    try:
-        result = json.loads(path.read_text())
-    except FileNotFoundError:
-        raise FileNotFoundError(f"{path}: no results here (run `voebench evaluate` first)") from None
+    result = load_results(results_dir)
     outputs = {results_dir / "report.md": markdown(result).encode(),
                results_dir / "accuracy.png": accuracy_figure(result),
                results_dir / "surprise_curves.png": curves_figure(result)}
