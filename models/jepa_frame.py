@@ -19,7 +19,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .nets import CausalTransformer, FrameEncoder, block_mask, effective_rank, ema_update, sigreg
+from .nets import CausalGRU, CausalTransformer, FrameEncoder, block_mask, effective_rank, ema_update, sigreg
 from .trained import TrainedModel
 
 
@@ -29,6 +29,8 @@ class JepaFrameConfig:
     width: int = 32
     depth: int = 4
     heads: int = 4
+    predictor: str = "transformer"  # transformer | gru (recurrent state)
+    gru_hidden: int = 256
     reg: str = "ema"  # ema | sigreg
     ema_start: float = 0.99
     ema_end: float = 0.999
@@ -51,7 +53,12 @@ class JepaFrameNet(nn.Module):
         self.cfg = cfg
         self.encoder = FrameEncoder(cfg.dim, cfg.width)
         self.target_encoder = copy.deepcopy(self.encoder).requires_grad_(False)
-        self.predictor = CausalTransformer(cfg.dim, cfg.depth, cfg.heads)
+        if cfg.predictor == "gru":
+            self.predictor = CausalGRU(cfg.dim, min(cfg.depth, 2), cfg.gru_hidden)
+        elif cfg.predictor == "transformer":
+            self.predictor = CausalTransformer(cfg.dim, cfg.depth, cfg.heads)
+        else:
+            raise ValueError(f"jepa-frame: predictor must be 'transformer' or 'gru', not {cfg.predictor!r}")
         self.mask_token = nn.Parameter(torch.zeros(cfg.dim))
 
     def encode(self, frames: torch.Tensor, target: bool = False) -> torch.Tensor:

@@ -49,6 +49,21 @@ class CausalTransformer(nn.Module):
         return self.head(self.norm(self.blocks(z + self.pos[:, :T], mask=causal)))
 
 
+class CausalGRU(nn.Module):
+    """Latents [B, T, dim] -> outputs [B, T, dim] through a recurrent state: the alternative to
+    attention for carrying a hidden object (its place and speed) across occluded frames."""
+
+    def __init__(self, dim: int = 128, depth: int = 2, hidden: int = 256):
+        super().__init__()
+        self.inp = nn.Sequential(nn.LayerNorm(dim), nn.Linear(dim, hidden))
+        self.gru = nn.GRU(hidden, hidden, depth, batch_first=True)
+        self.norm = nn.LayerNorm(hidden)
+        self.head = nn.Linear(hidden, dim)
+
+    def forward(self, z: torch.Tensor) -> torch.Tensor:
+        return self.head(self.norm(self.gru(self.inp(z))[0]))
+
+
 def sigreg(embeddings: torch.Tensor, directions: int = 256, knots: int = 17, generator=None) -> torch.Tensor:
     """SIGReg (LeJEPA): Epps-Pulley distance of random 1-D projections from N(0, 1), averaged
     over directions. Pushes embeddings [N, D] towards an isotropic Gaussian (no collapse)."""

@@ -97,6 +97,19 @@ def test_pickle_checkpoints_are_refused(checkpoints, tmp_path):
         check_safetensors(garbage)
 
 
+def test_a_safetensors_header_length_starting_with_0x80_is_not_taken_for_a_pickle(tmp_path):
+    from safetensors.torch import save_file
+
+    path = tmp_path / "w.safetensors"
+    for pad in range(300):  # find metadata that makes the header length's first byte 0x80
+        save_file({"w": torch.zeros(2)}, str(path), metadata={"config": "{}", "pad": "x" * pad})
+        if path.read_bytes()[0] == 0x80:
+            break
+    assert path.read_bytes()[0] == 0x80
+    check_safetensors(path)
+    assert load(path)[1] == {}
+
+
 def test_tampered_shipped_weights_fail_the_sha256_check(checkpoints, tmp_path, monkeypatch):
     out, cards = checkpoints
     import shutil
@@ -139,3 +152,21 @@ def test_causal_models_predict_frame_t_from_frames_before_t(checkpoints, name):
     a, b = model.surprise(clip), model.surprise(changed)
     np.testing.assert_array_equal(a[:20], b[:20])
     assert not np.array_equal(a[20:], b[20:])
+
+
+def test_recurrent_predictor_trains_round_trips_and_is_causal(playground, tmp_path):
+    card = train("jepa-frame", playground, tmp_path, steps=2, seed=1, progress=False,
+                 overrides=dict(TINY["jepa-frame"], predictor="gru", gru_hidden=16))
+    assert card["config"]["predictor"] == "gru"
+    model = models.create("jepa-frame", weights=str(tmp_path / "jepa-frame.safetensors"))
+    assert type(model.net.predictor).__name__ == "CausalGRU"
+    rng = np.random.default_rng(2)
+    clip = rng.integers(0, 255, (32, 64, 64, 3), dtype=np.uint8)
+    changed = clip.copy()
+    changed[20:] = rng.integers(0, 255, (12, 64, 64, 3), dtype=np.uint8)
+    a, b = model.surprise(clip), model.surprise(changed)
+    np.testing.assert_array_equal(a[:20], b[:20])
+    assert not np.array_equal(a[20:], b[20:])
+    with pytest.raises(ValueError, match="predictor must be"):
+        train("jepa-frame", playground, tmp_path / "bad", steps=1, progress=False,
+              overrides=dict(TINY["jepa-frame"], predictor="lstm"))
