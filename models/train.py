@@ -65,6 +65,8 @@ def train(model: str, data: str | Path, out: str | Path, minutes: float | None =
     opt = torch.optim.AdamW(params, lr=cfg.lr, weight_decay=cfg.weight_decay)
     print(f"training {model} on {len(clips)} clips ({info['content_hash'][:16]}), seed {seed}, "
           f"{sum(p.numel() for p in params) / 1e6:.2f} M trainable parameters\nconfig: {dataclasses.asdict(cfg)}")
+    command = f"voebench train --model {model} --data DATA --out DIR --seed {seed}" + "".join(
+        f" --set {k}={v}" for k, v in sorted((overrides or {}).items()))
     budget_s = None if minutes is None else minutes * 60
     start = time.perf_counter()
     history, step = [], 0
@@ -96,27 +98,26 @@ def train(model: str, data: str | Path, out: str | Path, minutes: float | None =
         if step % log_every == 0 or step == 1:
             history.append({"step": step, "seconds": round(time.perf_counter() - start, 1), **stats})
         if snapshot_every and step % snapshot_every == 0:
-            _write(net, Path(out) / "snapshots" / f"{model}-step{step:06d}.safetensors", model, seed, step,
+            budget = (f"--steps {steps}" if steps else f"--minutes {minutes}") + f" --snapshot-every {snapshot_every}"
+            _write(net, Path(out) / "snapshots" / f"{model}-step{step:06d}.safetensors", seed, step,
                    time.perf_counter() - start, info, len(clips), history,
-                   budget=(f"--steps {steps}" if steps else f"--minutes {minutes}") + f" --snapshot-every {snapshot_every}"
-                   + f"  # the snapshot after step {step}")
+                   f"{command} {budget}  # the snapshot after step {step}")
     bar.close()
-    card = _write(net, Path(out) / f"{model}.safetensors", model, seed, step, time.perf_counter() - start, info,
-                  len(clips), history)
+    card = _write(net, Path(out) / f"{model}.safetensors", seed, step, time.perf_counter() - start, info,
+                  len(clips), history, f"{command} --steps {step}")
     print(json.dumps({k: card[k] for k in ("model", "steps", "wall_seconds", "parameters", "sha256")}))
     return card
 
 
-def _write(net, path: Path, model: str, seed: int, step: int, wall: float, info: dict, n_clips: int,
-           history: list, budget: str | None = None) -> dict:
+def _write(net, path: Path, seed: int, step: int, wall: float, info: dict, n_clips: int, history: list,
+           command: str) -> dict:
     card = {
-        "model": model, "version": "1", "seed": seed, "steps": step, "wall_seconds": round(wall, 1),
+        "model": net.name, "version": "1", "seed": seed, "steps": step, "wall_seconds": round(wall, 1),
         "training_data": {"content_hash": info["content_hash"], "clips": n_clips, "seed": info["seed"],
                           "split": "train"},
         "machine": f"{platform.machine()}, {torch.get_num_threads()} torch threads, {platform.system()}",
         "torch": torch.__version__,
-        "reproduce": f"voebench generate --split train --clips {n_clips} --seed {info['seed']} --out DATA && "
-                     f"voebench train --model {model} --data DATA --out DIR --seed {seed} {budget or f'--steps {step}'}",
+        "reproduce": f"voebench generate --split train --clips {n_clips} --seed {info['seed']} --out DATA && {command}",
         "history": list(history),
     }
     return save(path, dict(net.state_dict()), net.config_dict(), card)

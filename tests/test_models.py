@@ -158,6 +158,8 @@ def test_recurrent_predictor_trains_round_trips_and_is_causal(playground, tmp_pa
     card = train("jepa-frame", playground, tmp_path, steps=2, seed=1, progress=False,
                  overrides=dict(TINY["jepa-frame"], predictor="gru", gru_hidden=16))
     assert card["config"]["predictor"] == "gru"
+    assert card["reproduce"].endswith("--seed 1 --set batch_size=2 --set depth=1 --set dim=32 --set gru_hidden=16 "
+                                      "--set predictor=gru --set width=8 --steps 2")
     model = models.create("jepa-frame", weights=str(tmp_path / "jepa-frame.safetensors"))
     assert type(model.net.predictor).__name__ == "CausalGRU"
     rng = np.random.default_rng(2)
