@@ -34,8 +34,9 @@ CKPT ?= models/checkpoints
 checkpoints: $(STAMP)
 	$(VENV)/bin/voebench generate --split train --clips 3000 --seed 100 --workers 2 --out $(PLAYGROUND) --quiet
 	$(VENV)/bin/voebench train --model jepa-frame --data $(PLAYGROUND) --out $(CKPT) --seed 0 --steps 2500 --quiet
+	$(VENV)/bin/voebench train --model jepa-frame-gru --data $(PLAYGROUND) --out $(CKPT) --seed 0 --steps 2500 --quiet
 	$(VENV)/bin/voebench train --model vjepa-tubelet --data $(PLAYGROUND) --out $(CKPT) --seed 0 --steps 3500 --quiet
 	$(VENV)/bin/voebench train --model pixel-predictor --data $(PLAYGROUND) --out $(CKPT) --seed 0 --steps 1000 --quiet
 	$(VENV)/bin/voebench generate --suite voe-mini --out runs/voe-mini --quiet
 	$(PY) -c "from pathlib import Path; from models.card_metrics import record; \
-	  [print(n, record(n, Path('runs/voe-mini'), Path('runs/card') / n)) for n in ('jepa-frame', 'vjepa-tubelet', 'pixel-predictor')]"
+	  [print(n, record(n, Path('runs/voe-mini'), Path('runs/card') / n)) for n in ('jepa-frame', 'jepa-frame-gru', 'vjepa-tubelet', 'pixel-predictor')]"

@@ -198,7 +198,7 @@ def build_parser() -> argparse.ArgumentParser:
     e.set_defaults(func=_evaluate)
 
     t = sub.add_parser("train", help="self-supervised training on a playground (--split train) dataset")
-    t.add_argument("--model", required=True, choices=["jepa-frame", "vjepa-tubelet", "pixel-predictor"])
+    t.add_argument("--model", required=True, choices=["jepa-frame", "jepa-frame-gru", "vjepa-tubelet", "pixel-predictor"])
     t.add_argument("--data", required=True, help="a playground dataset (voebench generate --split train)")
     t.add_argument("--out", required=True, help="directory for MODEL.safetensors and MODEL.json (the model card)")
     t.add_argument("--minutes", type=float, help="wall-clock budget")

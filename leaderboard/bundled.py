@@ -9,12 +9,14 @@ CARDS = {
     "untrained-null": "The conv encoder + latent predictor architecture with random weights (seed 0): the chance reference.",
     "jepa-frame": "Per-frame latent world model: conv encoder, causal transformer predictor, EMA targets, temporal "
                   "block masking, change-weighted L1. Trained on the playground split only.",
+    "jepa-frame-gru": "jepa-frame with a recurrent (GRU) predictor instead of the causal transformer; chosen on "
+                      "the development suite. Trained on the playground split only.",
     "vjepa-tubelet": "V-JEPA-style: 2x16x16 tubelets, ViT encoder, predictor from context tokens to future tokens, "
                      "EMA targets. Trained on the playground split only.",
     "pixel-predictor": "Generative baseline: the jepa-frame backbone decoding the next frame's pixels. Trained on the "
                        "playground split only.",
 }
-TRAINED = ("jepa-frame", "vjepa-tubelet", "pixel-predictor")
+TRAINED = ("jepa-frame", "jepa-frame-gru", "vjepa-tubelet", "pixel-predictor")
 
 
 def card(name: str, parameters: int | None = None) -> dict:

@@ -18,6 +18,7 @@ BUILTIN = {
     "frame-oddness": "models.frame_oddness:FrameOddness",
     "untrained-null": "models.untrained_null:UntrainedNull",
     "jepa-frame": "models.jepa_frame:JepaFrame",
+    "jepa-frame-gru": "models.jepa_frame:JepaFrameGru",
     "vjepa-tubelet": "models.vjepa_tubelet:VJepaTubelet",
     "pixel-predictor": "models.pixel_predictor:PixelPredictor",
     "vjepa2-hf": "models.vjepa2_hf:VJEPA2HF",

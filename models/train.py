@@ -23,11 +23,11 @@ from .checkpoint import save
 
 
 def trainable() -> dict:
-    from .jepa_frame import JepaFrameNet
+    from .jepa_frame import JepaFrameGruNet, JepaFrameNet
     from .pixel_predictor import PixelPredictorNet
     from .vjepa_tubelet import VJepaTubeletNet
 
-    return {net.name: net for net in (JepaFrameNet, PixelPredictorNet, VJepaTubeletNet)}
+    return {net.name: net for net in (JepaFrameNet, JepaFrameGruNet, PixelPredictorNet, VJepaTubeletNet)}
 
 
 def load_playground(directory: Path) -> tuple[torch.Tensor, dict]:

@@ -169,6 +169,10 @@ def test_recurrent_predictor_trains_round_trips_and_is_causal(playground, tmp_pa
     a, b = model.surprise(clip), model.surprise(changed)
     np.testing.assert_array_equal(a[:20], b[:20])
     assert not np.array_equal(a[20:], b[20:])
+    # The shipped jepa-frame-gru is exactly jepa-frame with the recurrent predictor: same bytes.
+    named = train("jepa-frame-gru", playground, tmp_path / "named", steps=2, seed=1, progress=False,
+                  overrides=dict(TINY["jepa-frame"], gru_hidden=16))
+    assert named["sha256"] == card["sha256"] and named["model"] == "jepa-frame-gru"
     with pytest.raises(ValueError, match="predictor must be"):
         train("jepa-frame", playground, tmp_path / "bad", steps=1, progress=False,
               overrides=dict(TINY["jepa-frame"], predictor="lstm"))

@@ -10,7 +10,7 @@ from benchmark.runner import ModelRef
 from models.card_metrics import summary
 from models.trained import CHECKPOINT_DIR
 
-SHIPPED = ("jepa-frame", "vjepa-tubelet", "pixel-predictor")
+SHIPPED = ("jepa-frame", "jepa-frame-gru", "vjepa-tubelet", "pixel-predictor")
 
 
 @pytest.mark.parametrize("name", SHIPPED)
