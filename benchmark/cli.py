@@ -148,7 +148,7 @@ def _compare(args) -> int:
 
     try:
         text = compare_markdown({d.rstrip("/"): load_results(d) for d in args.results})
-    except (FileNotFoundError, ValueError) as e:
+    except ValueError as e:  # suites differ or bad JSON; a missing results.json is reported by main()
         print(f"voebench compare: {e}", file=sys.stderr)
         return 2
     print(text)
@@ -158,6 +158,7 @@ def _compare(args) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from models.registry import TRAINABLE
     from scenes.generate import DEFAULT_PER_CONDITION, DEFAULT_TRAIN_CLIPS
     from scenes.principles import NAMES
 
@@ -198,7 +199,7 @@ def build_parser() -> argparse.ArgumentParser:
     e.set_defaults(func=_evaluate)
 
     t = sub.add_parser("train", help="self-supervised training on a playground (--split train) dataset")
-    t.add_argument("--model", required=True, choices=["jepa-frame", "jepa-frame-gru", "vjepa-tubelet", "pixel-predictor"])
+    t.add_argument("--model", required=True, choices=TRAINABLE)
     t.add_argument("--data", required=True, help="a playground dataset (voebench generate --split train)")
     t.add_argument("--out", required=True, help="directory for MODEL.safetensors and MODEL.json (the model card)")
     t.add_argument("--minutes", type=float, help="wall-clock budget")

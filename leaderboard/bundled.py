@@ -1,5 +1,7 @@
 """Model cards of the built-in models, so that a fresh clone shows a populated leaderboard."""
 
+from models.registry import TRAINABLE
+
 AUTHORS = "voebench maintainers"
 
 CARDS = {
@@ -16,10 +18,9 @@ CARDS = {
     "pixel-predictor": "Generative baseline: the jepa-frame backbone decoding the next frame's pixels. Trained on the "
                        "playground split only.",
 }
-TRAINED = ("jepa-frame", "jepa-frame-gru", "vjepa-tubelet", "pixel-predictor")
 
 
 def card(name: str, parameters: int | None = None) -> dict:
     return {"name": name, "authors": AUTHORS, "description": CARDS[name], "parameters": parameters,
-            "training_data": "voebench playground (possible-only), see models/checkpoints/*.json" if name in TRAINED
+            "training_data": "voebench playground (possible-only), see models/checkpoints/*.json" if name in TRAINABLE
             else "none", "link": None, "license": "MIT"}

@@ -29,14 +29,14 @@ def check_safetensors(path: Path) -> None:
         raise CheckpointError(f"{path}: no such checkpoint file")
     with open(path, "rb") as f:
         head = f.read(9)
-    # A safetensors file starts with its header length (8 bytes, little-endian) and then "{"; its
-    # first byte can be 0x80, so the pickle test below applies only to files that are not that.
-    looks_safetensors = len(head) == 9 and head[8:9] == b"{"
-    if path.suffix.lower() in PICKLE_SUFFIXES or (not looks_safetensors and head[:1] == b"\x80") or head[:2] == b"PK":
-        raise CheckpointError(f"{path}: refusing a pickle/torch checkpoint; voebench loads .safetensors only "
-                              "(convert it with safetensors.torch.save_file)")
-    if not looks_safetensors:
-        raise CheckpointError(f"{path}: not a safetensors file (bad header)")
+    refuse = CheckpointError(f"{path}: refusing a pickle/torch checkpoint; voebench loads .safetensors only "
+                             "(convert it with safetensors.torch.save_file)")
+    if path.suffix.lower() in PICKLE_SUFFIXES or head[:2] == b"PK":
+        raise refuse
+    # A safetensors file is an 8-byte little-endian header length, then "{". Only when that is
+    # absent does a leading 0x80 mean pickle: the length's first byte may be 0x80 too.
+    if len(head) < 9 or head[8:9] != b"{":
+        raise refuse if head[:1] == b"\x80" else CheckpointError(f"{path}: not a safetensors file (bad header)")
     (length,) = struct.unpack("<Q", head[:8])
     if length > os.path.getsize(path) - 8:
         raise CheckpointError(f"{path}: truncated safetensors file")

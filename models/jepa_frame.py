@@ -53,7 +53,7 @@ class JepaFrameNet(nn.Module):
         self.cfg = cfg
         self.encoder = FrameEncoder(cfg.dim, cfg.width)
         self.target_encoder = copy.deepcopy(self.encoder).requires_grad_(False)
-        if cfg.predictor == "gru":
+        if cfg.predictor == "gru":  # `depth` counts transformer blocks; a GRU stack stops at 2 layers
             self.predictor = CausalGRU(cfg.dim, min(cfg.depth, 2), cfg.gru_hidden)
         elif cfg.predictor == "transformer":
             self.predictor = CausalTransformer(cfg.dim, cfg.depth, cfg.heads)

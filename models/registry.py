@@ -24,6 +24,7 @@ BUILTIN = {
     "vjepa2-hf": "models.vjepa2_hf:VJEPA2HF",
 }
 SHORTCUT_PROBES = ("frame-diff", "histogram-change", "frame-oddness")
+TRAINABLE = ("jepa-frame", "jepa-frame-gru", "vjepa-tubelet", "pixel-predictor")  # voebench train; shipped
 ENTRY_POINT_GROUP = "voebench.models"
 
 
