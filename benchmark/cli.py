@@ -191,7 +191,7 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--workers", type=int, default=1)
     e.add_argument("--batch-size", type=int, default=8)
     e.add_argument("--scheduler", help="Dask: 'local:N' (a LocalCluster on 127.0.0.1) or 'tcp://HOST:PORT' (needs voebench[dask])")
-    e.add_argument("--null-seeds", type=int, default=10, help="untrained-null models for the chance distribution")
+    e.add_argument("--null-seeds", type=int, default=10, help="untrained-null seeds for the paired comparison with chance (context: detection does not use them)")
     e.add_argument("--cache", help="score cache (default $VOEBENCH_CACHE or ~/.cache/voebench)")
     e.add_argument("--skip-bad", action="store_true", help="list and skip corrupt clips instead of stopping")
     e.add_argument("--timeout", type=float, help="seconds a model may spend on one clip before it counts as hung")

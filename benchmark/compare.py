@@ -2,7 +2,8 @@
 checkpoints of a run, or different models), so a claim rests on more than one run."""
 from __future__ import annotations
 
-from .report import CONDITIONS, _ci, _effect, _pct
+from .metrics import DETECTED_MEANS
+from .report import CONDITIONS, _ci, _effect, _pct, detected_cells
 
 PRINCIPLES = ("permanence", "continuity", "immutability", "solidity", "gravity", "inertia", "causality")
 
@@ -17,8 +18,7 @@ def compare_markdown(results: dict[str, dict]) -> str:
     if len(hashes) > 1:
         raise ValueError(f"these results come from {len(hashes)} different suites; compare runs on one suite")
     lines = [f"Suite {hashes.pop()[:16]}; quadruplet relative accuracy (%) with mean aggregation, 95 % CI; "
-             "effect = median relative excess; * = detected (CI above 50 % and effect above the untrained null's "
-             "95th percentile).", ""]
+             f"effect in spreads of the model's surprise; * = {DETECTED_MEANS}.", ""]
     head = "| run | weights | " + " | ".join(f"{c} acc [CI] | {c} effect | {c} detected cells" for c in CONDITIONS)
     lines += [head + " |", "|---|---|" + "---|---|---|" * len(CONDITIONS)]
     for label, r in results.items():
@@ -27,8 +27,7 @@ def compare_markdown(results: dict[str, dict]) -> str:
         for c in CONDITIONS:
             s = m["conditions"][c]
             row += [_pct(s["relative_accuracy"]) + _ci(s["relative_accuracy_ci"]), _effect(s["effect"]),
-                    f"{sum(m['cells'][p][c]['detected'] for p in PRINCIPLES if p in m['cells'])}"
-                    f"/{sum(p in m['cells'] for p in PRINCIPLES)}"]
+                    detected_cells(m, c)]
         lines.append("| " + " | ".join(row) + " |")
     for c in CONDITIONS:
         lines += ["", f"{c.capitalize()} cells, accuracy % (* detected):", "",

@@ -15,8 +15,10 @@ import pandas as pd
 from scenes.dataset import DatasetError, atomic_write_bytes, atomic_write_text, read_manifest
 from scenes.generate import load_info, package_version
 
+from models.portable import machine
+
 from . import metrics
-from .runner import ModelRef, score_dataset
+from .runner import ORDER_SEED, ModelRef, score_dataset
 
 NULL_SEEDS = 10
 CURVE_HALF_WIDTH = 8  # frames either side of reveal_frame in the aligned surprise curves
@@ -125,8 +127,11 @@ def evaluate(ref: ModelRef, data: str | Path, out: str | Path, cache: Path | Non
                   "frames": info["frames"], "counts": info["counts"], "path": str(data)},
         "model": {"id": meta["model"], "spec": ref.spec, "kwargs": ref.kwargs, "weights_hash": meta["weights_hash"]},
         "protocol": {"scored_frames": "per quadruplet: frames where all four clips have finite surprise",
-                     "null_model": "untrained-null", **computed.pop("protocol")},
+                     "null_model": "untrained-null", "batch_size": batch_size,
+                     "scoring_order": f"scoring_plan, seed {ORDER_SEED}: shuffled, no two clips of a quadruplet "
+                                      "in one batch", **computed.pop("protocol")},
         "versions": versions(),
+        "machine": machine(),
         "skipped_clips": meta["skipped"],
         "skipped_quadruplets": sorted(set(read_quad_ids(data)) - set(clips["quad_id"])),
         "curves": aligned_curves(clips),

@@ -8,6 +8,8 @@ import numpy as np
 
 from scenes.dataset import atomic_write_bytes
 
+from .metrics import DETECTED_MEANS
+
 CONDITIONS = ("visible", "occluded")
 
 
@@ -20,12 +22,17 @@ def _ci(ci) -> str:
 
 
 def _effect(x, ci=None) -> str:
+    """An effect in spreads of the model's surprise (scale-free)."""
     if x is None:
         return "–"
-    text = f"{100 * x:+.2f}%"
+    text = f"{x:+.2f}"
     if ci and ci[0] is not None:
-        text += f" [{100 * ci[0]:+.2f}, {100 * ci[1]:+.2f}]"
+        text += f" [{ci[0]:+.2f}, {ci[1]:+.2f}]"
     return text
+
+
+def _p(x) -> str:
+    return "–" if x is None else (f"{x:.2g}" if x >= 1e-3 else f"{x:.0e}")
 
 
 def markdown(result: dict) -> str:
@@ -33,13 +40,15 @@ def markdown(result: dict) -> str:
     lines = [
         f"# {result['model']['id']} on suite {result['suite']['content_hash'][:16]}",
         "",
-        "Headline: quadruplet relative accuracy (%) with **mean** aggregation, 95 % bootstrap CI; effect = median "
-        "relative excess of impossible over possible surprise; **detected** = accuracy CI above 50 % and effect "
-        f"above the 95th percentile of {result['protocol'].get('null_seeds', 0)} untrained-null models. Max "
-        "aggregation is shown beside the untrained null's max accuracy, never against 50 %.",
+        "Headline: quadruplet relative accuracy (%) with **mean** aggregation, 95 % bootstrap CI; "
+        f"{DETECTED_MEANS}. p: the sign test, Holm-corrected. Against the null: the median per-quadruplet "
+        f"difference of effects from {result['protocol'].get('null_seeds', 0)} untrained-null models on the same "
+        "quadruplets, and its sign-test p. Max aggregation is shown beside the untrained null's max accuracy, "
+        "never against 50 %, and is never *detected*.",
         "",
-        "| principle | condition | accuracy | effect | detected | pairwise | AUC | localisation | max acc (null) |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| principle | condition | accuracy | effect | p | detected | effect vs null (p) | pairwise | AUC | "
+        "localisation | max acc (null) |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for principle, cells in sorted(mean["cells"].items()):
         for condition in CONDITIONS:
@@ -48,16 +57,24 @@ def markdown(result: dict) -> str:
             c, m = cells[condition], mx["cells"][principle][condition]
             lines.append(
                 f"| {principle} | {condition} | {_pct(c['relative_accuracy'])}{_ci(c['relative_accuracy_ci'])} | "
-                f"{_effect(c['effect'], c['effect_ci'])} | {'yes' if c.get('detected') else 'no'} | "
+                f"{_effect(c['effect'], c['effect_ci'])} | {_p(c['p_sign_holm'])} | "
+                f"{'yes' if c['detected'] else 'no'} | {_effect(c.get('effect_vs_null'))} ({_p(c.get('p_vs_null'))}) | "
                 f"{_pct(c['pairwise_accuracy'])} | {_pct(c['auc'])} | {_pct(c['localisation'])} | "
                 f"{_pct(m['relative_accuracy'])} ({_pct(m.get('null_relative_accuracy'))}) |")
     for name, group in [("visible", mean["conditions"].get("visible")), ("occluded", mean["conditions"].get("occluded")),
                         ("overall", mean["overall"])]:
         if group:
             lines.append(f"| **{name}** (macro) | | {_pct(group['relative_accuracy'])}{_ci(group['relative_accuracy_ci'])} | "
-                         f"{_effect(group['effect'])} | {'yes' if group.get('detected') else 'no'} | "
+                         f"{_effect(group['effect'])} | | {detected_cells(mean, name)} cells | "
+                         f"{_effect(group.get('effect_vs_null'))} ({_p(group.get('p_vs_null'))}) | "
                          f"{_pct(group['pairwise_accuracy'])} | {_pct(group['auc'])} | {_pct(group['localisation'])} | |")
     return "\n".join(lines) + "\n"
+
+
+def detected_cells(mean: dict, condition: str = "overall") -> str:
+    """'k/n' detected cells of a result's mean metrics, in one condition or overall."""
+    cells = [c for per in mean["cells"].values() for cond, c in per.items() if condition in ("overall", cond)]
+    return f"{sum(c['detected'] for c in cells)}/{len(cells)}"
 
 
 def accuracy_figure(result: dict) -> bytes:

@@ -26,6 +26,10 @@ from scenes.generate import load_info
 from scenes.parallel import run_unordered
 
 CHUNK = 64  # clips per cached chunk: what a kill can lose at most
+ORDER_SEED = 0  # the scoring order's shuffle (scoring_plan)
+# Cached scores live under scores-v2: v1 scored in manifest order (a batch held whole
+# quadruplets) and the built-in networks in float32 (issue 10); those scores are not reused.
+CACHE_LAYOUT = "scores-v2"
 
 
 def default_cache() -> Path:
@@ -106,20 +110,56 @@ def _score_batch(model, batch: list[tuple[str, np.ndarray]], timeout: float | No
 _WORKER_MODELS: dict = {}
 
 
-def _score_rows(ref: ModelRef, directory: str, rows: list[dict], batch_size: int, timeout: float | None = None) -> dict:
-    """Score some manifest rows (worker side). Only frames reach the model. Returns the
-    records done and, if a clip failed, the error: what was computed is kept."""
+def _score_batches(ref: ModelRef, directory: str, batches: list[list[dict]], timeout: float | None = None) -> dict:
+    """Score some batches of manifest rows (worker side). Only frames reach the model. Returns
+    the records done and, if a clip failed, the error: what was computed is kept."""
     model = _WORKER_MODELS.get(ref.key) or _WORKER_MODELS.setdefault(ref.key, ref.create())
     out = []
     try:
-        for i in range(0, len(rows), batch_size):
-            part = rows[i:i + batch_size]
+        for part in batches:
             batch = [(r["clip_id"], read_clip(Path(directory) / r["path"])["frames"]) for r in part]
             for (cid, frames), s in zip(batch, _score_batch(model, batch, timeout)):
                 out.append({"clip_id": cid, "surprise": s, "frame_hashes": frame_hashes(frames)})
     except (ModelFailure, ModelOutputError, DatasetError) as e:
         return {"records": out, "error": e}
     return {"records": out, "error": None}
+
+
+def scoring_plan(rows: list[dict], batch_size: int, seed: int = ORDER_SEED) -> list[list[dict]]:
+    """The batches in which clips reach a model: a seeded shuffle in which no two clips of one
+    quadruplet share a batch, so nothing batch-dependent (batch statistics, batch-shaped float
+    kernels) can let a clip's matched partners influence its score. A function of the clip ids
+    alone, so a resumed run sees the same batches as an uninterrupted one."""
+    rng = np.random.default_rng(seed)
+    groups: dict[str, list[dict]] = {}
+    for r in sorted(rows, key=lambda r: r["clip_id"]):
+        groups.setdefault(r.get("quad_id") or r["clip_id"], []).append(r)
+    queues = [[members[i] for i in rng.permutation(len(members))]
+              for members in (groups[k] for k in (sorted(groups)[i] for i in rng.permutation(len(groups))))]
+    # Round robin: the j-th clip of every quadruplet, then the (j+1)-th: partners sit a whole
+    # round apart, and a batch closes early if the next clip's quadruplet is already in it.
+    sequence = [q[j] for j in range(max(map(len, queues), default=0)) for q in queues if j < len(q)]
+    batches, current, seen = [], [], set()
+    for r in sequence:
+        key = r.get("quad_id") or r["clip_id"]
+        if len(current) == batch_size or key in seen:
+            batches.append(current)
+            current, seen = [], set()
+        current.append(r)
+        seen.add(key)
+    return batches + ([current] if current else [])
+
+
+def _chunks(batches: list[list[dict]]) -> list[list[list[dict]]]:
+    """Consecutive batches grouped into cached units of about CHUNK clips."""
+    out, size = [], CHUNK
+    for b in batches:
+        if size + len(b) > CHUNK:
+            out.append([])
+            size = 0
+        out[-1].append(b)
+        size += len(b)
+    return out
 
 
 def _table_bytes(records: list[dict]) -> bytes:
@@ -139,7 +179,7 @@ def read_scores(path: Path) -> pd.DataFrame:
 
 def cache_path(cache: Path, content_hash: str, model) -> Path:
     safe = re.sub(r"[^A-Za-z0-9_.@-]", "_", model_id(model))
-    return cache / "scores" / content_hash[:16] / f"{safe}-{(model.weights_hash or 'none')[:16]}.parquet"
+    return cache / CACHE_LAYOUT / content_hash[:16] / f"{safe}-{(model.weights_hash or 'none')[:16]}.parquet"
 
 
 def check_dataset(directory: Path, rows: list[dict], skip_bad: bool) -> tuple[list[dict], list[str]]:
@@ -190,13 +230,14 @@ def score_dataset(ref: ModelRef, directory: str | Path, cache: Path | None = Non
                 done[r["clip_id"]] = r
         except Exception:  # a chunk is renamed into place whole; anything unreadable is redone
             chunk.unlink()
-    todo = [r for r in rows if r["clip_id"] not in done]
-    chunks = [todo[i:i + CHUNK] for i in range(0, len(todo), CHUNK)]
-    bar = tqdm(total=len(rows), initial=len(rows) - len(todo), unit="clip", desc=f"score {model_id(model)}",
+    # A batch is redone whole if any of its clips is missing: batches stay as planned.
+    todo = [b for b in scoring_plan(rows, batch_size) if any(r["clip_id"] not in done for r in b)]
+    left = sum(map(len, todo))
+    bar = tqdm(total=len(rows), initial=len(rows) - left, unit="clip", desc=f"score {model_id(model)}",
                disable=not progress, dynamic_ncols=True)
     if workers == 1 and not scheduler:
         _WORKER_MODELS[ref.key] = model  # reuse the instance made above
-    results = run_unordered(_score_rows, [(ref, str(directory), c, batch_size, timeout) for c in chunks], workers,
+    results = run_unordered(_score_batches, [(ref, str(directory), c, timeout) for c in _chunks(todo)], workers,
                             scheduler, "score")
     start = len(list(partial.glob("chunk-*.parquet")))
     for k, result in enumerate(results):

@@ -14,6 +14,8 @@ from pathlib import Path
 import pandas as pd
 
 from benchmark import suites
+from benchmark.metrics import DETECTED_MEANS
+from benchmark.report import _effect
 from scenes.dataset import atomic_write_text
 
 from .submission import ROOT, SUBMISSIONS
@@ -85,13 +87,12 @@ def to_markdown(rows: list[dict], suite: str) -> str:
     head = ("| rank | model | accuracy [95% CI] | effect | visible | occluded | "
             + " | ".join(p[:5] for p in PRINCIPLES) + " | localisation | detected cells | params | date |")
     lines = [f"# voebench leaderboard — suite {suite}", "",
-             "Quadruplet relative accuracy (%), mean aggregation, macro over principles; a cell is *detected* when its "
-             "accuracy CI is above 50 % and its effect above the untrained null's 95th percentile.", "", head,
+             f"Quadruplet relative accuracy (%), mean aggregation, macro over principles; {DETECTED_MEANS}.", "", head,
              "|" + "---|" * (head.count("|") - 1)]
     for r in rows:
         params = f"{r['parameters'] / 1e6:.1f} M" if r["parameters"] else "–"
         lines.append(f"| {r['rank']} | {r['model']} | {_pct(r['accuracy'])} [{_pct(r['ci_low'])}, {_pct(r['ci_high'])}] | "
-                     f"{100 * r['effect']:+.2f}% | {_pct(r['visible'])} | {_pct(r['occluded'])} | "
+                     f"{_effect(r['effect'])} | {_pct(r['visible'])} | {_pct(r['occluded'])} | "
                      + " | ".join(_pct(r[p]) for p in PRINCIPLES)
                      + f" | {_pct(r['localisation'])} | {r['detected_cells']}/14 | {params} | {r['date']} |")
     return "\n".join(lines) + "\n"

@@ -17,6 +17,9 @@ CARDS = {
                      "EMA targets. Trained on the playground split only.",
     "pixel-predictor": "Generative baseline: the jepa-frame backbone decoding the next frame's pixels. Trained on the "
                        "playground split only.",
+    **{f"untrained-{name}": f"{name} with random weights (its own initialisation, seed 0): what the architecture "
+                            "'detects' before any training; the reference for the trained model."
+       for name in TRAINABLE},
 }
 
 

@@ -30,8 +30,11 @@ svg text { font-size: 10px; fill: #444; }
 <h1>voebench leaderboard</h1>
 <p class="sub">Suite <b>__SUITE__</b> (content hash <code>__HASH__</code>). __DESCRIPTION__<br>
 Headline: quadruplet relative accuracy with <b>mean</b> aggregation (ties count ½), macro average over the seven
-principles, 95 % bootstrap CI. A cell is <b>detected</b> when its accuracy CI is above 50 % and its effect exceeds
-the 95th percentile of 10 untrained-null models. Click a column to sort.</p>
+principles, 95 % bootstrap CI. A cell is <b>detected</b> when a sign test over its quadruplets rejects chance
+(exact, ties count as wrong, Holm-corrected over the 14 cells, α = 0.05) <i>and</i> its median effect is at least
+0.15; effect = the impossible clips' surprise excess in the 3 frames from the reveal, in units of the model's own
+per-frame surprise spread on possible clips (unchanged by rescaling or shifting a model's scores). Click a column
+to sort.</p>
 <table id="board"><thead><tr></tr></thead><tbody></tbody></table>
 <h2>Principle × condition</h2>
 <p class="sub">Accuracy % per cell; colour from red (0) through white (50) to green (100); * = detected.</p>
@@ -63,7 +66,7 @@ function cellText(key, r) {
   if (key === "model") return (r.link ? `<a href="${esc(r.link)}">${esc(r.model)}</a>` : `<b>${esc(r.model)}</b>`) +
     ` <small>v${r.version} · ${esc(r.authors)}</small>`;
   if (key === "accuracy") return `${pct(r.accuracy)} [${pct(r.ci_low)}, ${pct(r.ci_high)}] ${ciBar(r)}`;
-  if (key === "effect") return r.effect === null ? "–" : (100 * r.effect).toFixed(2) + "%";
+  if (key === "effect") return r.effect === null ? "–" : (r.effect >= 0 ? "+" : "") + r.effect.toFixed(2);
   if (key === "detected_cells") return `${r.detected_cells}/14`;
   if (key === "parameters") return r.parameters ? (r.parameters / 1e6).toFixed(1) + " M" : "–";
   if (key === "rank" || key === "date") return esc(r[key]);

@@ -1,37 +1,40 @@
-"""Record, in a shipped checkpoint's model card, what it scores on voe-mini, so anyone can
-check that the weights they loaded reproduce it (tests/test_shipped.py does)."""
+"""Record, in a shipped checkpoint's model card, what it scores on voe-mini — the metrics and,
+beside the card, every clip's per-frame surprise — so anyone can check that the weights they
+loaded reproduce it, on their CPU (tests/test_shipped.py does, on two CPU paths)."""
 from __future__ import annotations
 
-import hashlib
 import json
+import shutil
 from pathlib import Path
-
-import numpy as np
 
 from .trained import CHECKPOINT_DIR
 
 
-def summary(result: dict, scores) -> dict:
+def scores_path(name: str) -> Path:
+    return CHECKPOINT_DIR / f"{name}.voe-mini.parquet"
+
+
+def summary(result: dict) -> dict:
+    """The decisions a card records: portable, so they must match exactly on any CPU."""
     mean = result["metrics"]["mean"]
-    digest = hashlib.sha256()
-    for cid, s in sorted(zip(scores["clip_id"], scores["surprise"])):
-        digest.update(cid.encode() + np.round(np.asarray(s, float), 5).tobytes())
+    cells = [c for per in mean["cells"].values() for c in per.values()]
     return {"suite": "voe-mini", "suite_hash": result["suite"]["content_hash"],
             "relative_accuracy": mean["overall"]["relative_accuracy"],
             "visible": mean["conditions"]["visible"]["relative_accuracy"],
             "occluded": mean["conditions"]["occluded"]["relative_accuracy"],
-            "effect": mean["overall"]["effect"], "scores_sha256_5dp": digest.hexdigest()}
+            "ties": sum(c["n_ties"] for c in cells), "detected_cells": sum(c["detected"] for c in cells),
+            "effect": mean["overall"]["effect"], "machine": result["machine"]}
 
 
 def record(name: str, data: Path, out: Path) -> dict:
-    """Evaluate the shipped `name` on voe-mini data and write the summary into its card."""
-    import pandas as pd
-
+    """Evaluate the shipped `name` on voe-mini data; write the summary into its card and the
+    per-clip scores beside it."""
     from benchmark.evaluate import evaluate
     from benchmark.runner import ModelRef
 
     result = evaluate(ModelRef(name), data, out, progress=False)
-    entry = summary(result, pd.read_parquet(Path(out) / "scores.parquet"))
+    entry = summary(result)
+    shutil.copy(Path(out) / "scores.parquet", scores_path(name))
     card_path = CHECKPOINT_DIR / f"{name}.json"
     card = json.loads(card_path.read_text())
     card["voe_mini"] = entry

@@ -1,15 +1,18 @@
 """Shortcut probe: single-frame oddness, the mean pixel distance of each frame to the
-clip's other frames. A frame unlike the rest of its clip scores high, whatever the physics."""
+clip's other frames. A frame unlike the rest of its clip scores high, whatever the physics.
+Integer sums, so the value is the same bits on every CPU (models/portable.py)."""
 import numpy as np
 
 
 class FrameOddness:
     name = "frame-oddness"
-    version = "1"
+    version = "2"
     weights_hash = None
 
     def surprise(self, frames: np.ndarray) -> np.ndarray:
-        f = frames.reshape(len(frames), -1).astype(np.float32) / 255.0
-        T = len(f)
-        dist = np.array([[np.abs(f[i] - f[j]).mean() for j in range(T)] for i in range(T)])
-        return dist.sum(axis=1) / (T - 1)
+        f = frames.reshape(len(frames), -1).astype(np.int32)
+        T, n = f.shape
+        dist = np.zeros((T, T), dtype=np.int64)
+        for i in range(T):
+            dist[i] = np.abs(f - f[i]).sum(axis=1, dtype=np.int64)
+        return dist.sum(axis=1) / (255.0 * n * (T - 1))

@@ -1,6 +1,6 @@
 """Shortcut probe: per-frame colour-histogram change (L1 between consecutive frames'
 joint RGB histograms, 4 bins per channel). Blind to where things are, sensitive to what
-colours are in view."""
+colours are in view. Integer counts, so the value is the same on every CPU (models/portable.py)."""
 import numpy as np
 
 BINS = 4
@@ -10,19 +10,19 @@ def colour_histograms(frames: np.ndarray) -> np.ndarray:
     q = (frames // (256 // BINS)).astype(np.int64)
     codes = (q[..., 0] * BINS + q[..., 1]) * BINS + q[..., 2]
     T = len(frames)
-    hist = np.zeros((T, BINS ** 3))
+    hist = np.zeros((T, BINS ** 3), dtype=np.int64)
     for t in range(T):
         hist[t] = np.bincount(codes[t].ravel(), minlength=BINS ** 3)
-    return hist / codes[0].size
+    return hist
 
 
 class HistogramChange:
     name = "histogram-change"
-    version = "1"
+    version = "2"
     weights_hash = None
 
     def surprise(self, frames: np.ndarray) -> np.ndarray:
         hist = colour_histograms(frames)
         out = np.full(len(frames), np.nan)
-        out[1:] = np.abs(np.diff(hist, axis=0)).sum(axis=1)
+        out[1:] = np.abs(np.diff(hist, axis=0)).sum(axis=1) / hist[0].sum()
         return out

@@ -98,7 +98,7 @@ class JepaFrameNet(nn.Module):
         z = self.encode(frames)
         tgt = F.layer_norm(self.encode(frames, target=True), (self.cfg.dim,))
         pred = self.predictor(z)[:, :-1]
-        out = torch.full(z.shape[:2], float("nan"))
+        out = torch.full(z.shape[:2], float("nan"), dtype=z.dtype)
         out[:, 1:] = (pred - tgt[:, 1:]).abs().mean(-1)
         return out
 

@@ -26,7 +26,7 @@ class FrameEncoder(nn.Module):
         self.proj = nn.Linear(4 * w * 16, dim)
 
     def forward(self, frames: torch.Tensor) -> torch.Tensor:
-        x = frames.float().div(255.0).permute(0, 3, 1, 2) - 0.5
+        x = frames.to(self.proj.weight.dtype).div(255.0).permute(0, 3, 1, 2) - 0.5
         return self.proj(self.conv(x))
 
 
@@ -45,7 +45,7 @@ class CausalTransformer(nn.Module):
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
         T = z.shape[1]
-        causal = torch.triu(torch.full((T, T), float("-inf"), device=z.device), diagonal=1)
+        causal = torch.triu(torch.full((T, T), float("-inf"), device=z.device, dtype=z.dtype), diagonal=1)
         return self.head(self.norm(self.blocks(z + self.pos[:, :T], mask=causal)))
 
 

@@ -83,8 +83,8 @@ class PixelPredictorNet(nn.Module):
     @torch.no_grad()
     def surprise(self, frames: torch.Tensor) -> torch.Tensor:
         pred = self._predict(frames)
-        out = torch.full(frames.shape[:2], float("nan"))
-        out[:, 1:] = (pred - frames[:, 1:].float() / 255.0).abs().mean(dim=(2, 3, 4))
+        out = torch.full(frames.shape[:2], float("nan"), dtype=pred.dtype)
+        out[:, 1:] = (pred - frames[:, 1:].to(pred.dtype) / 255.0).abs().mean(dim=(2, 3, 4))
         return out
 
     def config_dict(self) -> dict:

@@ -22,6 +22,10 @@ BUILTIN = {
     "vjepa-tubelet": "models.vjepa_tubelet:VJepaTubelet",
     "pixel-predictor": "models.pixel_predictor:PixelPredictor",
     "vjepa2-hf": "models.vjepa2_hf:VJEPA2HF",
+    "untrained-jepa-frame": "models.untrained_null:UntrainedJepaFrame",
+    "untrained-jepa-frame-gru": "models.untrained_null:UntrainedJepaFrameGru",
+    "untrained-vjepa-tubelet": "models.untrained_null:UntrainedVJepaTubelet",
+    "untrained-pixel-predictor": "models.untrained_null:UntrainedPixelPredictor",
 }
 SHORTCUT_PROBES = ("frame-diff", "histogram-change", "frame-oddness")
 TRAINABLE = ("jepa-frame", "jepa-frame-gru", "vjepa-tubelet", "pixel-predictor")  # voebench train; shipped

@@ -9,6 +9,7 @@ import numpy as np
 import torch
 
 from .checkpoint import CheckpointError, load, read_card, sha256_file
+from .portable import SCORING_DTYPE
 
 CHECKPOINT_DIR = Path(__file__).parent / "checkpoints"
 
@@ -31,7 +32,7 @@ class TrainedModel:
         missing, unexpected = self.net.load_state_dict(state, strict=False)
         if unexpected or [k for k in missing if not k.startswith("target_encoder.") or config.get("reg") == "ema"]:
             raise CheckpointError(f"{path}: weights do not fit {self.name} (missing {missing[:3]}, unexpected {unexpected[:3]})")
-        self.net.eval()
+        self.net.to(SCORING_DTYPE).eval()  # trained in float32, scored in float64: see models/portable.py
         self.weights_hash = sha256_file(path)
         self.version = str(card.get("version", "1"))
         self.card = card

@@ -1,6 +1,9 @@
-"""Untrained null: a small latent predictor (conv frame encoder + causal predictor) with
-random weights. Scored with several seeds it gives the chance distribution of effect sizes:
-what an architecture "detects" before it has learned anything."""
+"""Untrained nulls: networks with random weights, what an architecture "detects" before it has
+learned anything. `conv-mlp` (the default) is a small conv encoder + latent predictor over the
+last CONTEXT frames, the null every result is compared with (paired, per quadruplet); each
+trained architecture also has its own untrained null (`untrained-jepa-frame`, ...), the
+reference a trained model must beat to show that training, not the architecture, made the
+difference (issue 10)."""
 from __future__ import annotations
 
 import hashlib
@@ -8,6 +11,8 @@ import hashlib
 import numpy as np
 import torch
 from torch import nn
+
+from .portable import SCORING_DTYPE
 
 CONTEXT = 4  # frames the predictor sees; the first CONTEXT frames get NaN
 
@@ -28,23 +33,38 @@ class _Net(nn.Module):
 class UntrainedNull:
     name = "untrained-null"
 
-    def __init__(self, seed: int = 0):
+    def __init__(self, seed: int = 0, architecture: str = "conv-mlp"):
         self.seed = int(seed)
-        self.version = f"1-seed{self.seed}"
-        gen = torch.Generator().manual_seed(self.seed)
-        self.net = _Net()
-        with torch.no_grad():
-            for p in self.net.parameters():  # explicit generator: independent of global RNG state
-                p.copy_(torch.randn(p.shape, generator=gen) * (1.0 / max(1, p[0].numel()) ** 0.5))
-        self.net.eval()
+        if architecture == "conv-mlp":
+            self.version = f"1-seed{self.seed}"
+            self.net = _Net()
+            gen = torch.Generator().manual_seed(self.seed)
+            with torch.no_grad():
+                for p in self.net.parameters():  # explicit generator: independent of global RNG state
+                    p.copy_(torch.randn(p.shape, generator=gen) * (1.0 / max(1, p[0].numel()) ** 0.5))
+            self._surprise = self._conv_mlp_surprise
+        else:
+            from .registry import TRAINABLE, find
+
+            if architecture not in TRAINABLE:
+                raise ValueError(f"untrained-null: architecture must be conv-mlp or one of {', '.join(TRAINABLE)}, "
+                                 f"not {architecture!r}")
+            net_class = find(architecture).net_class
+            with torch.random.fork_rng(devices=[]):  # the architecture's own initialisation, seeded
+                torch.manual_seed(self.seed)
+                self.net = net_class(net_class.Config())
+            self.version = f"{architecture}-seed{self.seed}"
+            self._surprise = lambda x: list(self.net.surprise(torch.from_numpy(x)).double().numpy())
+        self.architecture = architecture
+        self.net.to(SCORING_DTYPE).eval()  # see models/portable.py
         digest = hashlib.sha256()
         for p in self.net.state_dict().values():
             digest.update(p.numpy().tobytes())
         self.weights_hash = digest.hexdigest()
 
     @torch.no_grad()
-    def surprise_batch(self, clips: list[np.ndarray]) -> list[np.ndarray]:
-        x = torch.from_numpy(np.stack(clips)).float().div(255.0)  # [B, T, H, W, 3]
+    def _conv_mlp_surprise(self, clips: np.ndarray) -> list[np.ndarray]:
+        x = torch.from_numpy(clips).to(SCORING_DTYPE).div(255.0)  # [B, T, H, W, 3]
         B, T = x.shape[:2]
         z = self.net.norm(self.net.encoder(x.flatten(0, 1).permute(0, 3, 1, 2))).view(B, T, -1)
         windows = z.unfold(1, CONTEXT, 1)[:, : T - CONTEXT]  # [B, T-C, D, C]: frames t-C..t-1
@@ -54,5 +74,22 @@ class UntrainedNull:
         out[:, CONTEXT:] = err.numpy()
         return list(out)
 
+    @torch.no_grad()
+    def surprise_batch(self, clips: list[np.ndarray]) -> list[np.ndarray]:
+        return self._surprise(np.stack(clips))
+
     def surprise(self, frames: np.ndarray) -> np.ndarray:
         return self.surprise_batch([frames])[0]
+
+
+def _untrained(architecture: str):
+    """A registry entry for one architecture's untrained null (seed 0 unless --set seed=K)."""
+    def create(seed: int = 0) -> UntrainedNull:
+        return UntrainedNull(seed, architecture)
+    return create
+
+
+UntrainedJepaFrame = _untrained("jepa-frame")
+UntrainedJepaFrameGru = _untrained("jepa-frame-gru")
+UntrainedVJepaTubelet = _untrained("vjepa-tubelet")
+UntrainedPixelPredictor = _untrained("pixel-predictor")

@@ -112,7 +112,7 @@ def load_vjepa2(weights: str | Path):
 def preprocess(frames: np.ndarray, crop: int) -> torch.Tensor:
     """uint8 [T, H, W, 3] -> float [T, 3, crop, crop]: short side to crop*256/224, centre crop,
     ImageNet normalisation (the V-JEPA 2 evaluation transform)."""
-    x = torch.from_numpy(frames).float().div(255.0).permute(0, 3, 1, 2)
+    x = torch.from_numpy(frames).double().div(255.0).permute(0, 3, 1, 2)  # cast after: see models/portable.py
     short = int(round(crop * 256 / 224))
     H, W = x.shape[-2:]
     scale = short / min(H, W)
@@ -125,10 +125,16 @@ def preprocess(frames: np.ndarray, crop: int) -> torch.Tensor:
 
 class VJEPA2HF:
     name = "vjepa2-hf"
-    version = "1"
 
-    def __init__(self, weights: str):
+    def __init__(self, weights: str, dtype: str = "float64"):
+        # float64 by default, as every built-in model (models/portable.py): decisions that do not
+        # change with the CPU. float32 is faster and its decisions may differ between machines.
+        if dtype not in ("float64", "float32"):
+            raise ValueError(f"vjepa2-hf: dtype must be 'float64' or 'float32', not {dtype!r}")
+        self.dtype = getattr(torch, dtype)
+        self.version = f"2-{dtype}"  # scores of the two precisions are cached apart
         self.model, self.weights_hash = load_vjepa2(weights)
+        self.model.to(self.dtype)
         cfg = self.model.config
         self.crop, self.tubelet = cfg.crop_size, cfg.tubelet_size
         self.grid = (cfg.crop_size // cfg.patch_size) ** 2
@@ -147,9 +153,9 @@ class VJEPA2HF:
         return pred, F.layer_norm(full, (full.shape[-1],))
 
     def surprise_batch(self, clips: list[np.ndarray]) -> list[np.ndarray]:
-        x = torch.stack([preprocess(c, self.crop) for c in clips])  # [B, T, 3, crop, crop]
+        x = torch.stack([preprocess(c, self.crop) for c in clips]).to(self.dtype)  # [B, T, 3, crop, crop]
         B, T = x.shape[:2]
-        total, count = torch.zeros(B, T), torch.zeros(T)
+        total, count = torch.zeros(B, T, dtype=self.dtype), torch.zeros(T, dtype=self.dtype)
         for s in range(0, T - WINDOW + 1, STRIDE):
             pred, tgt = self.window_prediction(x[:, s:s + WINDOW])
             err = (pred - tgt).abs().mean(-1).view(B, -1, self.grid).mean(-1)  # per target tubelet

@@ -58,7 +58,7 @@ class TubeletEncoder(nn.Module):
 
     def forward(self, frames: torch.Tensor) -> torch.Tensor:
         """uint8 [B, T, H, W, 3] (T a multiple of the tubelet) -> tokens [B, T/t, grid, dim]."""
-        x = frames.float().div(255.0).permute(0, 4, 1, 2, 3) - 0.5
+        x = frames.to(self.embed.weight.dtype).div(255.0).permute(0, 4, 1, 2, 3) - 0.5
         x = self.embed(x).flatten(3).permute(0, 2, 3, 1)  # [B, t, grid, dim]
         t = x.shape[1]
         x = x + self.pos[:, :t]
@@ -114,8 +114,8 @@ class VJepaTubeletNet(nn.Module):
     @torch.no_grad()
     def surprise(self, frames: torch.Tensor) -> torch.Tensor:
         B, T = frames.shape[:2]
-        total = torch.zeros(B, T)
-        count = torch.zeros(T)
+        total = torch.zeros(B, T, dtype=self.pred_pos.dtype)
+        count = torch.zeros(T, dtype=self.pred_pos.dtype)
         tub = self.cfg.tubelet
         for s in range(0, T - WINDOW + 1, STRIDE):
             pred, tgt = self.predict(frames[:, s:s + WINDOW], CONTEXT)

@@ -119,7 +119,7 @@ def test_evaluate_and_report_cli(suite, tmp_path, capsys):
     assert "| permanence | occluded |" in printed
     result = json.loads((results / "results.json").read_text())
     assert result["suite"]["content_hash"] == info["content_hash"]
-    assert result["model"]["id"] == "frame-diff@1"
+    assert result["model"]["id"] == "frame-diff@2"
     assert set(result["metrics"]) == {"mean", "max"} and result["protocol"]["null_seeds"] == 2
     assert {"voebench", "torch", "numpy", "pybullet"} <= set(result["versions"])
     scores = pd.read_parquet(results / "scores.parquet")

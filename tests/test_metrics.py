@@ -3,8 +3,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from benchmark.metrics import (compute_metrics, hedges_g, mann_whitney_p, quadruplet_table, relative_accuracy,
-                               roc_auc)
+from benchmark.metrics import (MIN_EFFECT, compute_metrics, decide, holm, paired_dz, quadruplet_table, roc_auc,
+                               sign_test)
 
 
 def quad(qid, a, b, ab, ba, principle="permanence", condition="occluded", reveal=2):
@@ -23,11 +23,18 @@ def table(*quads):
 
 def test_ties_count_half_not_correct():
     # IntPhys' scorer counted ties as correct; a constant model must score 50 %, not 100 %.
-    assert relative_accuracy(np.array([1.0]), np.array([1.0]))[0] == 0.5
-    assert relative_accuracy(np.array([1.0 + 1e-9]), np.array([1.0]))[0] == 0.5  # below the tie tolerance
-    assert relative_accuracy(np.array([1.001]), np.array([1.0]))[0] == 1.0
-    assert relative_accuracy(np.array([0.999]), np.array([1.0]))[0] == 0.0
-    assert relative_accuracy(np.array([0.0]), np.array([0.0]))[0] == 0.5
+    assert decide(0.0, 0.0) == 0.5
+    assert decide(1e-13, 1e-12) == 0.5  # within float rounding: an exact cancellation
+    assert decide(1e-11, 1e-12) == 1.0  # a real difference, however small
+    assert decide(-1e-11, 1e-12) == 0.0
+
+
+def test_sign_test_and_holm_by_hand():
+    assert sign_test(2, 2) == 0.25  # 2/2 right happens by chance one time in four
+    assert sign_test(15, 20) == pytest.approx(21700 / 2 ** 20)  # C(20,15..20) summed
+    assert sign_test(0, 0) == 1.0 and sign_test(0, 5) == 1.0
+    assert holm([0.01, 0.04, 0.03]) == pytest.approx([0.03, 0.06, 0.06])
+    assert paired_dz(np.array([1.0, 2.0, 3.0])) == pytest.approx(2.0)
 
 
 def test_all_equal_scores_are_chance():
@@ -39,13 +46,16 @@ def test_all_equal_scores_are_chance():
 
 
 def test_single_quadruplet():
-    clips = table(quad("q", [1, 1, 1, 1], [1, 1, 1, 1], [1, 1, 3, 1], [1, 1, 1, 1]))
+    # Possible clips alternate 0/2: their per-frame spread is exactly 1.
+    clips = table(quad("q", [0, 2, 0, 2], [2, 0, 2, 0], [0, 2, 3, 2], [2, 0, 2, 0]))
     m = compute_metrics(clips)["mean"]["cells"]["permanence"]["occluded"]
     assert m["n_quadruplets"] == 1
     assert m["relative_accuracy"] == 1.0 and m["relative_accuracy_ci"] == (1.0, 1.0)
-    assert m["effect"] == pytest.approx((2.5 - 2.0) / 2.0)  # means: imp 1.5 + 1, pos 1 + 1
+    # Window = frames 2..3 (the clip ends): excess 3 + 0 over 2 clips x 2 frames, in spreads of 1.
+    assert m["effect"] == pytest.approx(3 / 4)
     assert m["pairwise_accuracy"] == pytest.approx(0.75)  # AB beats A, BA ties B
     assert m["localisation"] == pytest.approx(0.5)  # AB's excess peaks at reveal (frame 2); BA has none
+    assert not m["detected"], "one quadruplet right is no evidence"
 
 
 def test_max_beats_mean_only_for_a_something_is_there_detector():
@@ -81,25 +91,56 @@ def test_scored_frames_exclude_any_context():
     assert row["pos"] == pytest.approx(2.0) and row["imp"] == pytest.approx(2.5)
 
 
-def test_hedges_g_and_p_value():
-    x, y = np.array([2.0, 3.0, 4.0]), np.array([0.0, 1.0, 2.0])
-    assert hedges_g(x, y) == pytest.approx(2.0 * (1 - 3 / (4 * 6 - 9)))
-    assert mann_whitney_p(np.arange(20) + 100.0, np.arange(20)) < 1e-6
-    assert 0.3 < mann_whitney_p(np.arange(20.0), np.arange(20.0)) < 0.7
+def noisy(rng, n=8):
+    return list(1.0 + 0.1 * rng.standard_normal(n))
 
 
-def test_detected_needs_accuracy_ci_above_chance_and_effect_above_null():
+def test_detected_needs_the_sign_test_and_a_scale_free_effect():
     """Exact cancellation can turn a 1e-5 difference into 100 % accuracy: that alone is not detection."""
-    tiny = table(*[quad(f"q{i}", [1] * 4, [1] * 4, [1 + 1e-4] * 4, [1] * 4) for i in range(8)])
-    # Ten null models whose effects spread over about +-0.5 %.
-    nulls = [table(*[quad(f"q{i}", [1] * 4, [1] * 4, [1.0 + 0.01 * (s - 4.5) / 4.5 + 0.001 * (i % 2)] * 4, [1] * 4)
-                     for i in range(8)]) for s in range(10)]
-    m = compute_metrics(tiny, nulls)["mean"]["cells"]["permanence"]["occluded"]
-    assert m["relative_accuracy"] == 1.0 and m["relative_accuracy_ci"][0] > 0.5
-    assert not m["detected"], "a consistent 1e-5 excess must not count as detected"
-    big = table(*[quad(f"q{i}", [1] * 4, [1] * 4, [1.5] * 4, [1] * 4) for i in range(8)])
-    m = compute_metrics(big, nulls)["mean"]["cells"]["permanence"]["occluded"]
-    assert m["detected"] and m["hedges_g_vs_null"] > 1 and m["p_vs_null"] < 0.01
+    rng = np.random.default_rng(0)
+    def cell(bump):
+        out = []
+        for i in range(20):
+            a, b = noisy(rng), noisy(rng)
+            ab, ba = a[:2] + b[2:], b[:2] + a[2:]
+            ab[2] += bump
+            ba[2] += bump
+            out.append(quad(f"q{i}", a, b, ab, ba))
+        return table(*out)
+    sliver = compute_metrics(cell(1e-5))["mean"]["cells"]["permanence"]["occluded"]
+    assert sliver["relative_accuracy"] == 1.0 and sliver["p_sign_holm"] < 1e-5
+    assert 0 < sliver["effect"] < MIN_EFFECT and not sliver["detected"]
+    real = compute_metrics(cell(0.2))["mean"]["cells"]["permanence"]["occluded"]
+    assert real["effect"] > MIN_EFFECT and real["detected"]
+
+
+def test_two_of_two_correct_is_never_detected():
+    clips = table(*[quad(f"q{i}", [0, 2, 0, 2], [2, 0, 2, 0], [0, 2, 9, 9], [2, 0, 9, 9]) for i in range(2)])
+    m = compute_metrics(clips)["mean"]["cells"]["permanence"]["occluded"]
+    assert m["relative_accuracy"] == 1.0 and m["effect"] > 1
+    assert m["p_sign"] == 0.25 and not m["detected"]
+
+
+def test_max_has_no_detected_flag():
+    clips = table(*[quad(f"q{i}", [0, 2, 0, 2], [2, 0, 2, 0], [0, 2, 9, 9], [2, 0, 9, 9]) for i in range(10)])
+    m = compute_metrics(clips)
+    assert m["mean"]["cells"]["permanence"]["occluded"]["detected"]
+    assert "detected" not in m["max"]["cells"]["permanence"]["occluded"]
+
+
+def test_comparison_with_the_null_is_paired_per_quadruplet():
+    """n quadruplets give n paired differences, however many null seeds there are."""
+    rng = np.random.default_rng(1)
+    base = [(noisy(rng), noisy(rng)) for _ in range(12)]
+    def run(bump):
+        return table(*[quad(f"q{i}", a, b, a[:2] + [x + bump for x in b[2:]], b[:2] + [x + bump for x in a[2:]])
+                       for i, (a, b) in enumerate(base)])
+    nulls = [run(0.0) for _ in range(10)]
+    m = compute_metrics(run(0.05), nulls)["mean"]["cells"]["permanence"]["occluded"]
+    assert m["null_relative_accuracy"] == 0.5 and m["null_effect"] == 0.0
+    assert m["effect_vs_null"] == pytest.approx(m["effect"])
+    assert m["p_vs_null"] == pytest.approx(sign_test(12, 12))  # 12 quadruplets, not 12 + 120 values
+    assert m["dz_vs_null"] > 1
 
 
 def test_groups_and_macro_average():
