@@ -168,15 +168,15 @@ def quadruplet_table(clips: pd.DataFrame, how: str = "mean") -> pd.DataFrame:
             return excess([np.array([agg[c] for c in a])], [np.array([agg[c] for c in b])])
 
         pairs = [difference([r.clip_id], [r.partner]) for r in imp.itertuples()]
+        quadruplet = difference(list(imp["clip_id"]), list(pos["clip_id"]))
         rows.append({
             "principle": principle, "condition": condition, "quad_id": quad,
             "imp": sum(agg[c] for c in imp["clip_id"]), "pos": sum(agg[c] for c in pos["clip_id"]),
-            "difference": difference(list(imp["clip_id"]), list(pos["clip_id"])),
+            "difference": quadruplet, "accuracy": float(decide(quadruplet, band)),
             "effect": reveal_effect(imp, pos, frames, band, spread),
             "pairwise": float(decide(pairs, band).mean()),
             "clip_scores": agg,
         })
-        rows[-1]["accuracy"] = float(decide(rows[-1]["difference"], band))
     return pd.DataFrame(rows)
 
 

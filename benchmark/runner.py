@@ -125,6 +125,11 @@ def _score_batches(ref: ModelRef, directory: str, batches: list[list[dict]], tim
     return {"records": out, "error": None}
 
 
+def _quadruplet_of(row: dict) -> str:
+    """The group a clip must not share a batch with: its quadruplet, or itself if it has none."""
+    return row.get("quad_id") or row["clip_id"]
+
+
 def scoring_plan(rows: list[dict], batch_size: int, seed: int = ORDER_SEED) -> list[list[dict]]:
     """The batches in which clips reach a model: a seeded shuffle in which no two clips of one
     quadruplet share a batch, so nothing batch-dependent (batch statistics, batch-shaped float
@@ -133,15 +138,18 @@ def scoring_plan(rows: list[dict], batch_size: int, seed: int = ORDER_SEED) -> l
     rng = np.random.default_rng(seed)
     groups: dict[str, list[dict]] = {}
     for r in sorted(rows, key=lambda r: r["clip_id"]):
-        groups.setdefault(r.get("quad_id") or r["clip_id"], []).append(r)
-    queues = [[members[i] for i in rng.permutation(len(members))]
-              for members in (groups[k] for k in (sorted(groups)[i] for i in rng.permutation(len(groups))))]
+        groups.setdefault(_quadruplet_of(r), []).append(r)
+    keys = sorted(groups)
+    queues = []
+    for i in rng.permutation(len(keys)):  # quadruplets in shuffled order, each one's clips shuffled
+        members = groups[keys[i]]
+        queues.append([members[j] for j in rng.permutation(len(members))])
     # Round robin: the j-th clip of every quadruplet, then the (j+1)-th: partners sit a whole
     # round apart, and a batch closes early if the next clip's quadruplet is already in it.
     sequence = [q[j] for j in range(max(map(len, queues), default=0)) for q in queues if j < len(q)]
     batches, current, seen = [], [], set()
     for r in sequence:
-        key = r.get("quad_id") or r["clip_id"]
+        key = _quadruplet_of(r)
         if len(current) == batch_size or key in seen:
             batches.append(current)
             current, seen = [], set()

@@ -14,6 +14,13 @@ from .portable import SCORING_DTYPE
 CHECKPOINT_DIR = Path(__file__).parent / "checkpoints"
 
 
+def net_surprise(net, clips: list[np.ndarray]) -> list[np.ndarray]:
+    """A network's batched surprise ([B, T] tensor) as the protocol's per-clip float64 arrays."""
+    with torch.no_grad():
+        out = net.surprise(torch.from_numpy(np.stack(clips)))
+    return list(out.double().numpy())
+
+
 class TrainedModel:
     name = ""
     net_class = None
@@ -38,9 +45,7 @@ class TrainedModel:
         self.card = card
 
     def surprise_batch(self, clips: list[np.ndarray]) -> list[np.ndarray]:
-        with torch.no_grad():
-            out = self.net.surprise(torch.from_numpy(np.stack(clips)))
-        return list(out.double().numpy())
+        return net_surprise(self.net, clips)
 
     def surprise(self, frames: np.ndarray) -> np.ndarray:
         return self.surprise_batch([frames])[0]

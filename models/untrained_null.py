@@ -45,6 +45,7 @@ class UntrainedNull:
             self._surprise = self._conv_mlp_surprise
         else:
             from .registry import TRAINABLE, find
+            from .trained import net_surprise
 
             if architecture not in TRAINABLE:
                 raise ValueError(f"untrained-null: architecture must be conv-mlp or one of {', '.join(TRAINABLE)}, "
@@ -54,7 +55,7 @@ class UntrainedNull:
                 torch.manual_seed(self.seed)
                 self.net = net_class(net_class.Config())
             self.version = f"{architecture}-seed{self.seed}"
-            self._surprise = lambda x: list(self.net.surprise(torch.from_numpy(x)).double().numpy())
+            self._surprise = lambda clips: net_surprise(self.net, clips)
         self.architecture = architecture
         self.net.to(SCORING_DTYPE).eval()  # see models/portable.py
         digest = hashlib.sha256()
@@ -63,8 +64,8 @@ class UntrainedNull:
         self.weights_hash = digest.hexdigest()
 
     @torch.no_grad()
-    def _conv_mlp_surprise(self, clips: np.ndarray) -> list[np.ndarray]:
-        x = torch.from_numpy(clips).to(SCORING_DTYPE).div(255.0)  # [B, T, H, W, 3]
+    def _conv_mlp_surprise(self, clips: list[np.ndarray]) -> list[np.ndarray]:
+        x = torch.from_numpy(np.stack(clips)).to(SCORING_DTYPE).div(255.0)  # [B, T, H, W, 3]
         B, T = x.shape[:2]
         z = self.net.norm(self.net.encoder(x.flatten(0, 1).permute(0, 3, 1, 2))).view(B, T, -1)
         windows = z.unfold(1, CONTEXT, 1)[:, : T - CONTEXT]  # [B, T-C, D, C]: frames t-C..t-1
@@ -74,9 +75,8 @@ class UntrainedNull:
         out[:, CONTEXT:] = err.numpy()
         return list(out)
 
-    @torch.no_grad()
     def surprise_batch(self, clips: list[np.ndarray]) -> list[np.ndarray]:
-        return self._surprise(np.stack(clips))
+        return self._surprise(clips)
 
     def surprise(self, frames: np.ndarray) -> np.ndarray:
         return self.surprise_batch([frames])[0]

@@ -61,12 +61,11 @@ def clips(suite):
 @pytest.fixture(scope="module")
 def tiny_vjepa2(tmp_path_factory):
     transformers = pytest.importorskip("transformers")
+    from .test_vjepa2_hf import TINY
+
     torch.manual_seed(0)
-    config = transformers.VJEPA2Config(crop_size=32, frames_per_clip=16, patch_size=8, tubelet_size=2, hidden_size=64,
-                                       num_attention_heads=4, num_hidden_layers=2, pred_hidden_size=32,
-                                       pred_num_attention_heads=4, pred_num_hidden_layers=2)
     folder = tmp_path_factory.mktemp("vjepa2")
-    transformers.VJEPA2Model(config).save_pretrained(folder)
+    transformers.VJEPA2Model(transformers.VJEPA2Config(**TINY)).save_pretrained(folder)
     return str(folder)
 
 
