@@ -27,7 +27,8 @@ test: $(STAMP)
 clean:
 	rm -rf $(VENV) runs
 
-# Reproduce the shipped checkpoints from scratch (about 60 min on 2 CPU cores):
+# Reproduce the shipped checkpoints from scratch (about 105 min on 2 CPU cores; the cards record
+# 100 min of training):
 # the playground corpus, each model with a fixed step budget, then its voe-mini metrics in its card.
 PLAYGROUND ?= runs/playground
 CKPT ?= models/checkpoints
@@ -38,5 +39,5 @@ checkpoints: $(STAMP)
 	$(VENV)/bin/voebench train --model vjepa-tubelet --data $(PLAYGROUND) --out $(CKPT) --seed 0 --steps 3500 --quiet
 	$(VENV)/bin/voebench train --model pixel-predictor --data $(PLAYGROUND) --out $(CKPT) --seed 0 --steps 1000 --quiet
 	$(VENV)/bin/voebench generate --suite voe-mini --out runs/voe-mini --quiet
-	$(PY) -c "from pathlib import Path; from models.card_metrics import record; \
+	$(PY) -c "from pathlib import Path; from voebench.benchmark.card_metrics import record; \
 	  [print(n, record(n, Path('runs/voe-mini'), Path('runs/card') / n)) for n in ('jepa-frame', 'jepa-frame-gru', 'vjepa-tubelet', 'pixel-predictor')]"

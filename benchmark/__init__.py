@@ -1,1 +1,1 @@
-"""voebench harness: command line and (later) scoring and metrics."""
+"""voebench harness: scoring (runner), VoE metrics, results, reports and the official suites."""

@@ -2,14 +2,15 @@
 checkpoints of a run, or different models), so a claim rests on more than one run."""
 from __future__ import annotations
 
-from .metrics import DETECTED_MEANS
-from .report import CONDITIONS, _ci, _effect, _pct, detected_cells
+from voebench.scenes.design import CONDITIONS, PRINCIPLES
 
-PRINCIPLES = ("permanence", "continuity", "immutability", "solidity", "gravity", "inertia", "causality")
+from .formatting import ci, effect, pct
+from .metrics import DETECTED_MEANS
+from .report import detected_cells
 
 
 def _cell(stats: dict) -> str:
-    return _pct(stats["relative_accuracy"]) + ("*" if stats["detected"] else "")
+    return pct(stats["relative_accuracy"]) + ("*" if stats["detected"] else "")
 
 
 def compare_markdown(results: dict[str, dict]) -> str:
@@ -26,7 +27,7 @@ def compare_markdown(results: dict[str, dict]) -> str:
         row = [label, (r["model"].get("weights_hash") or "–")[:12]]
         for c in CONDITIONS:
             s = m["conditions"][c]
-            row += [_pct(s["relative_accuracy"]) + _ci(s["relative_accuracy_ci"]), _effect(s["effect"]),
+            row += [pct(s["relative_accuracy"]) + ci(s["relative_accuracy_ci"]), effect(s["effect"]),
                     detected_cells(m, c)]
         lines.append("| " + " | ".join(row) + " |")
     for c in CONDITIONS:

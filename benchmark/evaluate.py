@@ -4,21 +4,20 @@ from __future__ import annotations
 
 import io
 import json
-import math
-import warnings
 import platform
+import warnings
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from scenes.dataset import DatasetError, atomic_write_bytes, atomic_write_text, read_manifest
-from scenes.generate import load_info, package_version
-
-from models.portable import machine
+from voebench.models.portable import machine
+from voebench.scenes.dataset import (DatasetError, atomic_write_bytes, atomic_write_text, load_info,
+                                     package_version, read_manifest)
 
 from . import metrics
-from .runner import ORDER_SEED, ModelRef, score_dataset
+from .results import SCHEMA, json_safe
+from .runner import ORDER_SEED, ModelInstance, ModelRef, score_dataset
 
 NULL_SEEDS = 10
 CURVE_HALF_WIDTH = 8  # frames either side of reveal_frame in the aligned surprise curves
@@ -80,25 +79,10 @@ def aligned_curves(clips: pd.DataFrame, half: int = CURVE_HALF_WIDTH) -> dict:
             warnings.simplefilter("ignore", RuntimeWarning)
             out.setdefault(principle, {})[condition] = {
                 "offsets": list(range(-half, half + 1)),
-                "impossible": _clean(np.nanmean(imp, axis=0).tolist()),
-                "possible": _clean(np.nanmean(pos, axis=0).tolist()),
+                "impossible": json_safe(np.nanmean(imp, axis=0).tolist()),
+                "possible": json_safe(np.nanmean(pos, axis=0).tolist()),
             }
     return out
-
-
-def _clean(obj):
-    """JSON-safe: tuples to lists, numpy to Python, NaN/inf to None."""
-    if isinstance(obj, dict):
-        return {str(k): _clean(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [_clean(v) for v in obj]
-    if isinstance(obj, (np.floating, float)):
-        return float(obj) if math.isfinite(obj) else None
-    if isinstance(obj, np.integer):
-        return int(obj)
-    if isinstance(obj, np.bool_):
-        return bool(obj)
-    return obj
 
 
 def versions() -> dict:
@@ -108,9 +92,14 @@ def versions() -> dict:
     return out
 
 
-def evaluate(ref: ModelRef, data: str | Path, out: str | Path, cache: Path | None = None, workers: int = 1,
-             batch_size: int = 8, null_seeds: int = NULL_SEEDS, progress: bool = True, skip_bad: bool = False,
-             scheduler: str | None = None, timeout: float | None = None) -> dict:
+def evaluate(ref: ModelRef | ModelInstance, data: str | Path, out: str | Path, cache: Path | None = None,
+             workers: int = 1, batch_size: int = 8, null_seeds: int = NULL_SEEDS, progress: bool = True,
+             skip_bad: bool = False, scheduler: str | None = None, timeout: float | None = None) -> dict:
+    """Score `ref`'s model on the suite in `data`; write OUT/scores.parquet, results.json (with the
+    arguments of this run), report.md and figures; return the results."""
+    run_args = {"data": str(data), "out": str(out), "cache": None if cache is None else str(cache), "workers": workers,
+                "batch_size": batch_size, "null_seeds": null_seeds, "skip_bad": skip_bad, "scheduler": scheduler,
+                "timeout": timeout}
     data, out = Path(data), Path(out)
     info = load_info(data)
     scores, meta = score_dataset(ref, data, cache, workers, batch_size, progress, skip_bad, scheduler, timeout)
@@ -122,10 +111,11 @@ def evaluate(ref: ModelRef, data: str | Path, out: str | Path, cache: Path | Non
         null_runs.append(whole_quadruplets(attach_labels(null_scores, data), data, skip_bad))
     computed = metrics.compute_metrics(clips, null_runs)
     result = {
-        "schema": "voebench.results/1",
+        "schema": SCHEMA,
         "suite": {"content_hash": info["content_hash"], "seed": info["seed"], "resolution": info["resolution"],
                   "frames": info["frames"], "counts": info["counts"], "path": str(data)},
         "model": {"id": meta["model"], "spec": ref.spec, "kwargs": ref.kwargs, "weights_hash": meta["weights_hash"]},
+        "run": {**run_args, "model": ref.spec, "weights": ref.weights, "model_args": ref.kwargs},
         "protocol": {"scored_frames": "per quadruplet: frames where all four clips have finite surprise",
                      "null_model": "untrained-null", "batch_size": batch_size,
                      "scoring_order": f"scoring_plan, seed {ORDER_SEED}: shuffled, no two clips of a quadruplet "
@@ -137,7 +127,7 @@ def evaluate(ref: ModelRef, data: str | Path, out: str | Path, cache: Path | Non
         "curves": aligned_curves(clips),
     }
     result["metrics"] = computed
-    result = _clean(result)
+    result = json_safe(result)
     table = scores[["clip_id", "surprise"]].copy()
     table["surprise"] = table["surprise"].map(lambda s: np.asarray(s, float).tolist())
     table["model"] = meta["model"]

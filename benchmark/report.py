@@ -1,38 +1,16 @@
 """`voebench report RESULTS_DIR`: a Markdown table and PNG figures from results.json."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import numpy as np
 
-from scenes.dataset import atomic_write_bytes
+from voebench.scenes.dataset import atomic_write_bytes
+from voebench.scenes.design import CONDITIONS
 
+from .formatting import ci, effect, p_value, pct
 from .metrics import DETECTED_MEANS
-
-CONDITIONS = ("visible", "occluded")
-
-
-def _pct(x) -> str:
-    return "–" if x is None else f"{100 * x:.0f}"
-
-
-def _ci(ci) -> str:
-    return "" if not ci or ci[0] is None else f" [{100 * ci[0]:.0f}, {100 * ci[1]:.0f}]"
-
-
-def _effect(x, ci=None) -> str:
-    """An effect in spreads of the model's surprise (scale-free)."""
-    if x is None:
-        return "–"
-    text = f"{x:+.2f}"
-    if ci and ci[0] is not None:
-        text += f" [{ci[0]:+.2f}, {ci[1]:+.2f}]"
-    return text
-
-
-def _p(x) -> str:
-    return "–" if x is None else (f"{x:.2g}" if x >= 1e-3 else f"{x:.0e}")
+from .results import load_results
 
 
 def markdown(result: dict) -> str:
@@ -56,18 +34,18 @@ def markdown(result: dict) -> str:
                 continue
             c, m = cells[condition], mx["cells"][principle][condition]
             lines.append(
-                f"| {principle} | {condition} | {_pct(c['relative_accuracy'])}{_ci(c['relative_accuracy_ci'])} | "
-                f"{_effect(c['effect'], c['effect_ci'])} | {_p(c['p_sign_holm'])} | "
-                f"{'yes' if c['detected'] else 'no'} | {_effect(c.get('effect_vs_null'))} ({_p(c.get('p_vs_null'))}) | "
-                f"{_pct(c['pairwise_accuracy'])} | {_pct(c['auc'])} | {_pct(c['localisation'])} | "
-                f"{_pct(m['relative_accuracy'])} ({_pct(m.get('null_relative_accuracy'))}) |")
+                f"| {principle} | {condition} | {pct(c['relative_accuracy'])}{ci(c['relative_accuracy_ci'])} | "
+                f"{effect(c['effect'], c['effect_ci'])} | {p_value(c['p_sign_holm'])} | "
+                f"{'yes' if c['detected'] else 'no'} | {effect(c.get('effect_vs_null'))} ({p_value(c.get('p_vs_null'))}) | "
+                f"{pct(c['pairwise_accuracy'])} | {pct(c['auc'])} | {pct(c['localisation'])} | "
+                f"{pct(m['relative_accuracy'])} ({pct(m.get('null_relative_accuracy'))}) |")
     for name, group in [("visible", mean["conditions"].get("visible")), ("occluded", mean["conditions"].get("occluded")),
                         ("overall", mean["overall"])]:
         if group:
-            lines.append(f"| **{name}** (macro) | | {_pct(group['relative_accuracy'])}{_ci(group['relative_accuracy_ci'])} | "
-                         f"{_effect(group['effect'])} | | {detected_cells(mean, name)} cells | "
-                         f"{_effect(group.get('effect_vs_null'))} ({_p(group.get('p_vs_null'))}) | "
-                         f"{_pct(group['pairwise_accuracy'])} | {_pct(group['auc'])} | {_pct(group['localisation'])} | |")
+            lines.append(f"| **{name}** (macro) | | {pct(group['relative_accuracy'])}{ci(group['relative_accuracy_ci'])} | "
+                         f"{effect(group['effect'])} | | {detected_cells(mean, name)} cells | "
+                         f"{effect(group.get('effect_vs_null'))} ({p_value(group.get('p_vs_null'))}) | "
+                         f"{pct(group['pairwise_accuracy'])} | {pct(group['auc'])} | {pct(group['localisation'])} | |")
     return "\n".join(lines) + "\n"
 
 
@@ -92,10 +70,10 @@ def accuracy_figure(result: dict) -> bytes:
     for k, condition in enumerate(CONDITIONS):
         xs = np.arange(len(principles)) + (k - 0.5) * width
         acc = [cells[p].get(condition, {}).get("relative_accuracy") for p in principles]
-        ci = [cells[p].get(condition, {}).get("relative_accuracy_ci") or [None, None] for p in principles]
+        intervals = [cells[p].get(condition, {}).get("relative_accuracy_ci") or [None, None] for p in principles]
         acc = np.array([np.nan if a is None else a for a in acc])
-        lo = np.array([np.nan if c[0] is None else c[0] for c in ci])
-        hi = np.array([np.nan if c[1] is None else c[1] for c in ci])
+        lo = np.array([np.nan if c[0] is None else c[0] for c in intervals])
+        hi = np.array([np.nan if c[1] is None else c[1] for c in intervals])
         ax.bar(xs, acc, width, label=condition, color=("#4C72B0" if condition == "visible" else "#DD8452"),
                yerr=[acc - lo, hi - acc], capsize=3)
         for x, p in zip(xs, principles):
@@ -146,16 +124,6 @@ def curves_figure(result: dict) -> bytes:
     fig.savefig(buf, format="png", dpi=100)
     plt.close(fig)
     return buf.getvalue()
-
-
-def load_results(results_dir: str | Path) -> dict:
-    path = Path(results_dir) / "results.json"
-    try:
-        return json.loads(path.read_text())
-    except FileNotFoundError:
-        raise FileNotFoundError(f"{path}: no results here (run `voebench evaluate --out {results_dir}` first)") from None
-    except ValueError as e:
-        raise ValueError(f"{path}: not valid JSON ({e})") from None
 
 
 def write_report(results_dir: str | Path) -> list[Path]:

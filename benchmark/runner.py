@@ -20,10 +20,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from models.protocol import ModelOutputError, check_surprise, model_id
-from scenes.dataset import DatasetError, atomic_write_bytes, read_clip, read_manifest, sha256_file
-from scenes.generate import load_info
-from scenes.parallel import run_unordered
+from voebench.models.protocol import ModelOutputError, check_surprise, model_id
+from voebench.scenes.dataset import DatasetError, atomic_write_bytes, load_info, read_clip, read_manifest, verify_clip
+from voebench.scenes.parallel import run_unordered
 
 CHUNK = 64  # clips per cached chunk: what a kill can lose at most
 ORDER_SEED = 0  # the scoring order's shuffle (scoring_plan)
@@ -45,13 +44,35 @@ class ModelRef:
     kwargs: dict = field(default_factory=dict)
 
     def create(self):
-        from models.registry import create
+        from voebench.models.registry import create
 
         return create(self.spec, weights=self.weights, **self.kwargs)
 
     @property
     def key(self) -> tuple:
         return (self.spec, self.weights, tuple(sorted(self.kwargs.items())))
+
+
+@dataclass(frozen=True, eq=False)
+class ModelInstance:
+    """A model object made by the caller (a notebook's class), in place of a ModelRef: workers
+    get a pickled copy of it."""
+
+    model: object
+
+    def create(self):
+        return self.model
+
+    @property
+    def spec(self) -> str:
+        return f"{type(self.model).__module__}:{type(self.model).__qualname__}"
+
+    weights = None
+    kwargs: dict = field(default_factory=dict)
+
+    @property
+    def key(self) -> tuple:
+        return ("instance", model_id(self.model), self.model.weights_hash)
 
 
 def frame_hashes(frames: np.ndarray) -> list[str]:
@@ -170,7 +191,8 @@ def _chunks(batches: list[list[dict]]) -> list[list[list[dict]]]:
     return out
 
 
-def _table_bytes(records: list[dict]) -> bytes:
+def table_bytes(records: list[dict]) -> bytes:
+    """A scores table (clip_id, per-frame surprise, frame hashes) as parquet bytes."""
     df = pd.DataFrame({"clip_id": [r["clip_id"] for r in records],
                        "surprise": [np.asarray(r["surprise"], float).tolist() for r in records],
                        "frame_hashes": [list(r["frame_hashes"]) for r in records]})
@@ -196,11 +218,7 @@ def check_dataset(directory: Path, rows: list[dict], skip_bad: bool) -> tuple[li
     good, bad = [], []
     for row in rows:
         try:
-            path = directory / row["path"]
-            if not path.exists():
-                raise DatasetError(f"{path}: clip {row['clip_id']} is missing")
-            if sha256_file(path) != row["sha256"]:
-                raise DatasetError(f"{path}: sha256 does not match manifest.csv")
+            verify_clip(directory, row)
             good.append(row)
         except DatasetError as e:
             if not skip_bad:
@@ -251,7 +269,7 @@ def score_dataset(ref: ModelRef, directory: str | Path, cache: Path | None = Non
     for k, result in enumerate(results):
         records = result["records"]
         if records:  # kept even when the chunk stopped on a failing clip
-            atomic_write_bytes(partial / f"chunk-{start + k:05d}.parquet", _table_bytes(records))
+            atomic_write_bytes(partial / f"chunk-{start + k:05d}.parquet", table_bytes(records))
             done.update({r["clip_id"]: r for r in records})
             bar.update(len(records))
         if result["error"] is not None:
@@ -259,6 +277,6 @@ def score_dataset(ref: ModelRef, directory: str | Path, cache: Path | None = Non
             raise result["error"]
     bar.close()
     records = [done[r["clip_id"]] for r in sorted(rows, key=lambda r: r["clip_id"])]
-    atomic_write_bytes(final, _table_bytes(records))
+    atomic_write_bytes(final, table_bytes(records))
     shutil.rmtree(partial, ignore_errors=True)
     return read_scores(final), meta | {"cached": False}

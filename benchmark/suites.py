@@ -42,7 +42,7 @@ class Suite:
         return SUITE_DIR / f"{self.name}.null"
 
     def generate_config(self, out: str, workers: int = 1):
-        from scenes.generate import GenerateConfig
+        from voebench.scenes.generate import GenerateConfig
 
         return GenerateConfig(out=out, seed=self.seed, per_condition=self.per_condition, resolution=self.resolution,
                               frames=self.frames, workers=workers)
@@ -93,22 +93,23 @@ def hash_mismatch(suite: Suite, info: dict) -> str | None:
             "comparable with the leaderboard and will not be accepted by `voebench submit`.")
 
 
-def freeze(suite: Suite, data: Path, cache: Path | None = None, null_seeds: int = 10, progress: bool = True) -> None:
-    """Maintainers: write the suite's labels and untrained-null scores from generated data."""
-    from scenes.generate import load_info
+def freeze(suite: Suite, data: Path, cache: Path | None = None, null_seeds: int = 10, progress: bool = True,
+           directory: Path = SUITE_DIR) -> None:
+    """Maintainers: write the suite's frozen labels (DIRECTORY/NAME.labels.csv) and untrained-null
+    scores (DIRECTORY/NAME.null/seed-K.parquet) from its generated data, so that submissions are
+    re-scored without the clips. tests/test_suites.py checks that this rebuilds the committed files."""
+    from voebench.scenes.dataset import atomic_write_bytes, atomic_write_text, load_info
 
     from .evaluate import attach_labels
-    from .runner import ModelRef, _table_bytes, score_dataset
-    from scenes.dataset import atomic_write_bytes
+    from .runner import ModelRef, score_dataset, table_bytes
 
     info = load_info(data)
     if info["content_hash"] != suite.content_hash:
         raise SuiteError(hash_mismatch(suite, info))
     scores, _ = score_dataset(ModelRef("frame-diff"), data, cache, progress=progress)
     labels = attach_labels(scores, data)[list(LABEL_COLUMNS)].sort_values("clip_id")
-    labels.to_csv(suite.labels_path, index=False)
-    suite.null_dir.mkdir(exist_ok=True)
+    atomic_write_text(Path(directory) / f"{suite.name}.labels.csv", labels.to_csv(index=False))
     for seed in range(null_seeds):
         s, _ = score_dataset(ModelRef("untrained-null", kwargs={"seed": seed}), data, cache, progress=progress)
         records = [{"clip_id": r.clip_id, "surprise": r.surprise, "frame_hashes": []} for r in s.itertuples()]
-        atomic_write_bytes(suite.null_dir / f"seed-{seed}.parquet", _table_bytes(records))
+        atomic_write_bytes(Path(directory) / f"{suite.name}.null" / f"seed-{seed}.parquet", table_bytes(records))

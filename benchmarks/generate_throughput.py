@@ -19,11 +19,11 @@ import time
 import numpy as np
 import pybullet
 
-from scenes.generate import GenerateConfig, generate
-from scenes.items import item_seed
-from scenes.principles import principle
-from scenes.quadruplet import Reject, build_quadruplet
-from scenes.world import World
+from voebench.scenes.generate import GenerateConfig, generate
+from voebench.scenes.items import item_seed
+from voebench.scenes.principles import principle
+from voebench.scenes.quadruplet import Reject, build_quadruplet
+from voebench.scenes.world import World
 
 
 def accepted_pairs(cfg: GenerateConfig):

@@ -24,7 +24,7 @@ GEN = ["--principles", "permanence", "gravity", "--per-condition", "2", "--seed"
 
 
 def voebench(*args) -> list[str]:
-    return [sys.executable, "-m", "benchmark.cli", *args]
+    return [sys.executable, "-m", "voebench.cli", *args]
 
 
 def timed(cmd, env=None) -> float:
@@ -83,7 +83,7 @@ def main() -> None:
                 timed(cmd)
                 ok = json.loads((case / "dataset.json").read_text())["content_hash"] == ref_hash
                 # every clip whole: its bytes hash to the manifest's sha256
-                from scenes.dataset import read_manifest, sha256_file
+                from voebench.scenes.dataset import read_manifest, sha256_file
                 ok &= all(sha256_file(case / r["path"]) == r["sha256"] for r in read_manifest(case))
             else:
                 env = dict(os.environ, VOEBENCH_CACHE=str(case / "cache"))

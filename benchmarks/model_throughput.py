@@ -17,16 +17,18 @@ import platform
 import subprocess
 import sys
 
-MODELS = ("frame-diff", "histogram-change", "frame-oddness", "untrained-null", "jepa-frame", "vjepa-tubelet",
-          "pixel-predictor")
-TRAINABLE = ("jepa-frame", "vjepa-tubelet", "pixel-predictor")
+from voebench.models.registry import RECORDS
+
+# Every model with its own code path: the probes, the null, the world models (their
+# untrained nulls run the same network and are not timed twice).
+MODELS = tuple(name for name, r in RECORDS.items() if r.bundled and not (r.kind == "null" and r.network))
 
 CHILD = r"""
 import json, resource, sys, tempfile, time
 import numpy as np
-import models
-from models.checkpoint import CheckpointError
-from scenes.dataset import read_clip, read_manifest
+from voebench import models
+from voebench.models.checkpoint import CheckpointError
+from voebench.scenes.dataset import read_clip, read_manifest
 name, data, n, playground, steps = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4], int(sys.argv[5])
 out = {"model": name}
 rows = [r for r in read_manifest(data) if r["split"] == "test"]
@@ -42,7 +44,7 @@ try:
 except CheckpointError as e:
     out["error"] = str(e).split(";")[0]
 if steps and playground != "-":
-    from models.train import train
+    from voebench.models.train import train
     with tempfile.TemporaryDirectory() as tmp:
         card = train(name, playground, tmp, steps=steps, progress=False)
     out["train_steps_per_s"] = steps / card["wall_seconds"]
@@ -63,7 +65,7 @@ def main() -> None:
              f"scoring over the first {args.clips} clips of {args.data}, batches of 8.", "",
              "| model | scoring clips/s | whole suite (projected) | training steps/s | peak memory |", "|---|---|---|---|---|"]
     for name in MODELS:
-        steps = args.train_steps if name in TRAINABLE else 0
+        steps = args.train_steps if RECORDS[name].trainable else 0
         proc = subprocess.run([sys.executable, "-c", CHILD, name, args.data, str(args.clips), args.playground, str(steps)],
                               capture_output=True, text=True)
         found = [line for line in proc.stdout.splitlines() if line.startswith("RESULT ")]

@@ -13,15 +13,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from benchmark import suites
-from benchmark.metrics import DETECTED_MEANS
-from benchmark.report import _effect
-from scenes.dataset import atomic_write_text
+from voebench.benchmark import suites
+from voebench.benchmark.formatting import effect, pct
+from voebench.benchmark.metrics import DETECTED_MEANS
+from voebench.scenes.dataset import atomic_write_text
+from voebench.scenes.design import CELLS, CONDITIONS, PRINCIPLES
 
 from .submission import ROOT, SUBMISSIONS
-
-PRINCIPLES = ("permanence", "continuity", "immutability", "solidity", "gravity", "inertia", "causality")
-CONDITIONS = ("visible", "occluded")
 
 
 def latest_entries(root: Path, suite: str) -> list[dict]:
@@ -79,10 +77,6 @@ def to_csv(rows: list[dict]) -> str:
     return buf.getvalue()
 
 
-def _pct(x) -> str:
-    return "–" if x is None else f"{100 * x:.0f}"
-
-
 def to_markdown(rows: list[dict], suite: str) -> str:
     head = ("| rank | model | accuracy [95% CI] | effect | visible | occluded | "
             + " | ".join(p[:5] for p in PRINCIPLES) + " | localisation | detected cells | params | date |")
@@ -91,10 +85,10 @@ def to_markdown(rows: list[dict], suite: str) -> str:
              "|" + "---|" * (head.count("|") - 1)]
     for r in rows:
         params = f"{r['parameters'] / 1e6:.1f} M" if r["parameters"] else "–"
-        lines.append(f"| {r['rank']} | {r['model']} | {_pct(r['accuracy'])} [{_pct(r['ci_low'])}, {_pct(r['ci_high'])}] | "
-                     f"{_effect(r['effect'])} | {_pct(r['visible'])} | {_pct(r['occluded'])} | "
-                     + " | ".join(_pct(r[p]) for p in PRINCIPLES)
-                     + f" | {_pct(r['localisation'])} | {r['detected_cells']}/14 | {params} | {r['date']} |")
+        lines.append(f"| {r['rank']} | {r['model']} | {pct(r['accuracy'])} [{pct(r['ci_low'])}, {pct(r['ci_high'])}] | "
+                     f"{effect(r['effect'])} | {pct(r['visible'])} | {pct(r['occluded'])} | "
+                     + " | ".join(pct(r[p]) for p in PRINCIPLES)
+                     + f" | {pct(r['localisation'])} | {r['detected_cells']}/{len(CELLS)} | {params} | {r['date']} |")
     return "\n".join(lines) + "\n"
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+from voebench.scenes.design import CELLS
+
 TEMPLATE = r"""<!doctype html>
 <html lang="en">
 <head>
@@ -31,7 +33,7 @@ svg text { font-size: 10px; fill: #444; }
 <p class="sub">Suite <b>__SUITE__</b> (content hash <code>__HASH__</code>). __DESCRIPTION__<br>
 Headline: quadruplet relative accuracy with <b>mean</b> aggregation (ties count ½), macro average over the seven
 principles, 95 % bootstrap CI. A cell is <b>detected</b> when a sign test over its quadruplets rejects chance
-(exact, ties count as wrong, Holm-corrected over the 14 cells, α = 0.05) <i>and</i> its median effect is at least
+(exact, ties count as wrong, Holm-corrected over the __N_CELLS__ cells, α = 0.05) <i>and</i> its median effect is at least
 0.15; effect = the impossible clips' surprise excess in the 3 frames from the reveal, in units of the model's own
 per-frame surprise spread on possible clips (unchanged by rescaling or shifting a model's scores). Click a column
 to sort.</p>
@@ -67,7 +69,7 @@ function cellText(key, r) {
     ` <small>v${r.version} · ${esc(r.authors)}</small>`;
   if (key === "accuracy") return `${pct(r.accuracy)} [${pct(r.ci_low)}, ${pct(r.ci_high)}] ${ciBar(r)}`;
   if (key === "effect") return r.effect === null ? "–" : (r.effect >= 0 ? "+" : "") + r.effect.toFixed(2);
-  if (key === "detected_cells") return `${r.detected_cells}/14`;
+  if (key === "detected_cells") return `${r.detected_cells}/__N_CELLS__`;
   if (key === "parameters") return r.parameters ? (r.parameters / 1e6).toFixed(1) + " M" : "–";
   if (key === "rank" || key === "date") return esc(r[key]);
   return pct(r[key]);
@@ -151,4 +153,5 @@ def render(data: dict) -> str:
 
     blob = json.dumps(data, allow_nan=False).replace("</", "<\\/")
     return (TEMPLATE.replace("__SUITE__", html.escape(data["suite"])).replace("__HASH__", html.escape(data["suite_hash"][:16]))
-            .replace("__DESCRIPTION__", html.escape(data["description"])).replace("__DATA__", blob))
+            .replace("__DESCRIPTION__", html.escape(data["description"])).replace("__N_CELLS__", str(len(CELLS)))
+            .replace("__DATA__", blob))

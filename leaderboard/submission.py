@@ -25,8 +25,11 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from benchmark import suites
-from benchmark.metrics import compute_metrics
+from voebench.benchmark import suites
+from voebench.benchmark.metrics import compute_metrics
+from voebench.benchmark.results import SCHEMA as RESULTS_SCHEMA, json_safe
+from voebench.models.protocol import surprise_problem
+from voebench.scenes.dataset import sha256_file
 
 SCHEMA = "voebench.submission/1"
 ROOT = Path(__file__).parent
@@ -124,9 +127,9 @@ def _check_scores(path: Path, labels: pd.DataFrame, frames: int) -> pd.DataFrame
             raise SubmissionError(f"{path}: clip {cid}: surprise is not a list of numbers") from None
         if a.ndim != 1 or len(a) != frames:
             raise SubmissionError(f"{path}: clip {cid}: {a.shape} values, expected {frames}")
-        finite = np.isfinite(a)
-        if not finite.any() or not finite[int(np.argmax(finite)):].all() or np.isinf(a).any():
-            raise SubmissionError(f"{path}: clip {cid}: NaN or inf after the leading context frames")
+        problem = surprise_problem(a)
+        if problem:
+            raise SubmissionError(f"{path}: clip {cid}: {problem}")
         arrays.append(a)
     return pd.DataFrame({"clip_id": list(ids), "surprise": arrays})
 
@@ -136,8 +139,6 @@ _METRICS_CACHE: dict = {}
 
 def _recomputed(suite, scores: pd.DataFrame, path: Path) -> dict:
     """Metrics from the per-clip scores (memoised on the table's bytes: same scores, same metrics)."""
-    from scenes.dataset import sha256_file
-
     key = (suite.name, sha256_file(path))
     if key not in _METRICS_CACHE:
         if len(_METRICS_CACHE) > 16:
@@ -150,8 +151,8 @@ def validate(results_dir: Path, card: dict | None = None) -> dict:
     """Everything about a submission, validated and with recomputed metrics; writes nothing."""
     results_dir = Path(results_dir)
     results = _read_json(results_dir / "results.json", MAX_RESULTS_BYTES)
-    if results.get("schema") != "voebench.results/1":
-        raise SubmissionError(f"{results_dir}/results.json: schema {results.get('schema')!r}, expected 'voebench.results/1'")
+    if results.get("schema") != RESULTS_SCHEMA:
+        raise SubmissionError(f"{results_dir}/results.json: schema {results.get('schema')!r}, expected {RESULTS_SCHEMA!r}")
     content_hash = str(_dig(results, "suite", "content_hash") or "")
     suite = suites.by_hash(content_hash)
     if suite is None:
@@ -185,8 +186,6 @@ def validate(results_dir: Path, card: dict | None = None) -> dict:
 
 def submit(results_dir: Path, card: dict | None = None, root: Path = SUBMISSIONS, today: str | None = None) -> Path:
     """Validate, then add as SUITE/SLUG/vN (never overwriting). Returns the new folder."""
-    from benchmark.evaluate import _clean
-
     sub = validate(results_dir, card)
     base = Path(root) / sub["suite"] / slug(sub["card"]["name"])
     base.mkdir(parents=True, exist_ok=True)
@@ -199,7 +198,7 @@ def submit(results_dir: Path, card: dict | None = None, root: Path = SUBMISSIONS
         entry = {k: v for k, v in sub.items() if k != "scores"}
         entry["date"] = today or date.today().isoformat()
         entry["version"] = int(target.name[1:])
-        (tmp / "submission.json").write_text(json.dumps(_clean(entry), indent=1, sort_keys=True) + "\n")
+        (tmp / "submission.json").write_text(json.dumps(json_safe(entry), indent=1, sort_keys=True) + "\n")
         os.rename(tmp, target)  # fails rather than overwrite if a concurrent submit took the name
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)

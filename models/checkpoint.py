@@ -11,9 +11,10 @@ import struct
 from pathlib import Path
 
 import torch
-from safetensors.torch import load_file, save_file
+from safetensors.torch import load_file
+from safetensors.torch import save as safetensors_bytes
 
-from scenes.dataset import sha256_file
+from voebench.scenes.dataset import atomic_write_bytes, sha256_file, write_json
 
 PICKLE_SUFFIXES = (".pt", ".pth", ".pkl", ".pickle", ".bin", ".ckpt")
 
@@ -45,17 +46,11 @@ def check_safetensors(path: Path) -> None:
 def save(path: Path, state: dict[str, torch.Tensor], config: dict, card: dict) -> dict:
     """Write NAME.safetensors and NAME.json (the model card, with the weights' sha256)."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
     state = {k: v.detach().contiguous().clone() for k, v in state.items()}
-    save_file(state, str(tmp), metadata={"config": json.dumps(config, sort_keys=True)})
-    os.replace(tmp, path)
+    atomic_write_bytes(path, safetensors_bytes(state, metadata={"config": json.dumps(config, sort_keys=True)}))
     card = dict(card, config=config, weights_file=path.name, sha256=sha256_file(path),
                 parameters=int(sum(v.numel() for v in state.values())))
-    card_path = path.with_suffix(".json")
-    tmp = card_path.with_name(f".{card_path.name}.tmp")
-    tmp.write_text(json.dumps(card, indent=2, sort_keys=True) + "\n")
-    os.replace(tmp, card_path)
+    write_json(path.with_suffix(".json"), card)
     return card
 
 

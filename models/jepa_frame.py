@@ -12,7 +12,7 @@ by how much the target latent changes (most frames are static background).
 from __future__ import annotations
 
 import copy
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 import numpy as np
 import torch
@@ -20,7 +20,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from .nets import CausalGRU, CausalTransformer, FrameEncoder, block_mask, effective_rank, ema_update, sigreg
-from .trained import TrainedModel
+from .trained import Network
 
 
 @dataclass
@@ -44,13 +44,12 @@ class JepaFrameConfig:
     batch_size: int = 16
 
 
-class JepaFrameNet(nn.Module):
+class JepaFrameNet(Network):
     name = "jepa-frame"
     Config = JepaFrameConfig
 
     def __init__(self, cfg: JepaFrameConfig):
-        super().__init__()
-        self.cfg = cfg
+        super().__init__(cfg)
         self.encoder = FrameEncoder(cfg.dim, cfg.width)
         self.target_encoder = copy.deepcopy(self.encoder).requires_grad_(False)
         if cfg.predictor == "gru":  # `depth` counts transformer blocks; a GRU stack stops at 2 layers
@@ -102,16 +101,6 @@ class JepaFrameNet(nn.Module):
         out[:, 1:] = (pred - tgt[:, 1:]).abs().mean(-1)
         return out
 
-    def config_dict(self) -> dict:
-        return asdict(self.cfg)
-
-
-class JepaFrame(TrainedModel):
-    """The protocol model: the shipped checkpoint by default, or --weights FILE."""
-
-    name = "jepa-frame"
-    net_class = JepaFrameNet
-
 
 @dataclass
 class JepaFrameGruConfig(JepaFrameConfig):
@@ -124,8 +113,3 @@ class JepaFrameGruNet(JepaFrameNet):
 
     name = "jepa-frame-gru"
     Config = JepaFrameGruConfig
-
-
-class JepaFrameGru(TrainedModel):
-    name = "jepa-frame-gru"
-    net_class = JepaFrameGruNet

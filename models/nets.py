@@ -1,5 +1,6 @@
-"""Network pieces shared by the trained models: a per-frame conv encoder and a causal
-temporal transformer. Small on purpose: everything trains on 2 CPU cores."""
+"""Network pieces shared by the models: a per-frame conv encoder, transformer blocks, causal
+temporal predictors, the windowed surprise protocol, and the training helpers (SIGReg, block
+masking, EMA). Small on purpose: everything trains on 2 CPU cores."""
 from __future__ import annotations
 
 import math
@@ -30,6 +31,13 @@ class FrameEncoder(nn.Module):
         return self.proj(self.conv(x))
 
 
+def transformer_blocks(dim: int, depth: int, heads: int) -> nn.TransformerEncoder:
+    """Pre-norm GELU transformer blocks, MLP 4x wide, no dropout."""
+    layer = nn.TransformerEncoderLayer(dim, heads, 4 * dim, dropout=0.0, activation="gelu", batch_first=True,
+                                       norm_first=True)
+    return nn.TransformerEncoder(layer, depth, enable_nested_tensor=False)
+
+
 class CausalTransformer(nn.Module):
     """Latents [B, T, dim] -> outputs [B, T, dim]; output t sees inputs 0..t only."""
 
@@ -37,9 +45,7 @@ class CausalTransformer(nn.Module):
         super().__init__()
         self.pos = nn.Parameter(torch.zeros(1, max_frames, dim))
         nn.init.normal_(self.pos, std=0.02)
-        layer = nn.TransformerEncoderLayer(dim, heads, 4 * dim, dropout=0.0, activation="gelu", batch_first=True,
-                                           norm_first=True)
-        self.blocks = nn.TransformerEncoder(layer, depth, enable_nested_tensor=False)
+        self.blocks = transformer_blocks(dim, depth, heads)
         self.norm = nn.LayerNorm(dim)
         self.head = nn.Linear(dim, dim)
 
@@ -62,6 +68,25 @@ class CausalGRU(nn.Module):
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
         return self.head(self.norm(self.gru(self.inp(z))[0]))
+
+
+# The windowed surprise protocol of the V-JEPA-style models (vjepa-tubelet, vjepa2-hf), fixed
+# before any evaluation: 16-frame windows, stride 2, the first 8 frames of a window are context.
+WINDOW, CONTEXT, STRIDE = 16, 8, 2
+
+
+def windowed_surprise(window_error, batch: int, frames: int, tubelet: int, dtype: torch.dtype) -> torch.Tensor:
+    """Per-frame surprise [batch, frames]: each frame after a window's context gets its tubelet's
+    error (`window_error(start)` -> [batch, target tubelets] for the window starting there),
+    averaged over the windows in which it is a target; frames never a target are NaN."""
+    total = torch.zeros(batch, frames, dtype=dtype)
+    count = torch.zeros(frames, dtype=dtype)
+    for s in range(0, frames - WINDOW + 1, STRIDE):
+        total[:, s + CONTEXT:s + WINDOW] += window_error(s).repeat_interleave(tubelet, dim=1)
+        count[s + CONTEXT:s + WINDOW] += 1
+    out = total / count.clamp_min(1)
+    out[:, count == 0] = float("nan")
+    return out
 
 
 def sigreg(embeddings: torch.Tensor, directions: int = 256, knots: int = 17, generator=None) -> torch.Tensor:

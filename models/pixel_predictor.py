@@ -4,14 +4,14 @@ prediction error. Same data, same budget, same block masking as jepa-frame, so a
 between the two is a difference of prediction space."""
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 import numpy as np
 import torch
 from torch import nn
 
 from .nets import CausalTransformer, FrameEncoder, block_mask
-from .trained import TrainedModel
+from .trained import Network
 
 
 @dataclass
@@ -48,13 +48,12 @@ class FrameDecoder(nn.Module):
         return self.deconv(x).permute(0, 2, 3, 1)
 
 
-class PixelPredictorNet(nn.Module):
+class PixelPredictorNet(Network):
     name = "pixel-predictor"
     Config = PixelPredictorConfig
 
     def __init__(self, cfg: PixelPredictorConfig):
-        super().__init__()
-        self.cfg = cfg
+        super().__init__(cfg)
         self.encoder = FrameEncoder(cfg.dim, cfg.width)
         self.predictor = CausalTransformer(cfg.dim, cfg.depth, cfg.heads)
         self.decoder = FrameDecoder(cfg.dim, cfg.width)
@@ -77,20 +76,9 @@ class PixelPredictorNet(nn.Module):
         err = (pred - frames[:, 1:].float() / 255.0).abs().mean()
         return err, {"pixel_l1": err.item()}
 
-    def after_step(self, progress: float) -> None:
-        pass
-
     @torch.no_grad()
     def surprise(self, frames: torch.Tensor) -> torch.Tensor:
         pred = self._predict(frames)
         out = torch.full(frames.shape[:2], float("nan"), dtype=pred.dtype)
         out[:, 1:] = (pred - frames[:, 1:].to(pred.dtype) / 255.0).abs().mean(dim=(2, 3, 4))
         return out
-
-    def config_dict(self) -> dict:
-        return asdict(self.cfg)
-
-
-class PixelPredictor(TrainedModel):
-    name = "pixel-predictor"
-    net_class = PixelPredictorNet

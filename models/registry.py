@@ -1,39 +1,123 @@
-"""Find a model by name: built-ins, the `voebench.models` entry-point group, or a file.
+"""Every model voebench knows, one record each; and how to find a model by name: a record,
+the `voebench.models` entry-point group, or a file.
 
     create("frame-diff")
     create("untrained-null", seed=3)
     create("path/to/my_model.py:MyModel", weights="weights.safetensors")
+
+Adding a model is its file plus one record in RECORDS.
 """
 from __future__ import annotations
 
+import functools
 import importlib
 import importlib.util
 import inspect
+from dataclasses import dataclass
 from importlib.metadata import entry_points
 from pathlib import Path
 
-BUILTIN = {
-    "frame-diff": "models.frame_diff:FrameDiff",
-    "histogram-change": "models.histogram_change:HistogramChange",
-    "frame-oddness": "models.frame_oddness:FrameOddness",
-    "untrained-null": "models.untrained_null:UntrainedNull",
-    "jepa-frame": "models.jepa_frame:JepaFrame",
-    "jepa-frame-gru": "models.jepa_frame:JepaFrameGru",
-    "vjepa-tubelet": "models.vjepa_tubelet:VJepaTubelet",
-    "pixel-predictor": "models.pixel_predictor:PixelPredictor",
-    "vjepa2-hf": "models.vjepa2_hf:VJEPA2HF",
-    "untrained-jepa-frame": "models.untrained_null:UntrainedJepaFrame",
-    "untrained-jepa-frame-gru": "models.untrained_null:UntrainedJepaFrameGru",
-    "untrained-vjepa-tubelet": "models.untrained_null:UntrainedVJepaTubelet",
-    "untrained-pixel-predictor": "models.untrained_null:UntrainedPixelPredictor",
-}
-SHORTCUT_PROBES = ("frame-diff", "histogram-change", "frame-oddness")
-TRAINABLE = ("jepa-frame", "jepa-frame-gru", "vjepa-tubelet", "pixel-predictor")  # voebench train; shipped
 ENTRY_POINT_GROUP = "voebench.models"
+AUTHORS = "voebench maintainers"
+PLAYGROUND_DATA = "voebench playground (possible-only), see models/checkpoints/*.json"
+
+
+@dataclass(frozen=True)
+class ModelRecord:
+    """One model: how to build it, what it is, and where it appears.
+
+    kind: "probe" (a hand-built shortcut detector), "null" (random weights: chance),
+    "world model" (trained here; `network` is its nn.Module, `voebench train` trains it and
+    its weights ship under models/checkpoints/) or "adapter" (someone else's weights).
+    bundled: scored by `voebench run` and shown on the leaderboard out of the box.
+    """
+
+    name: str
+    kind: str
+    description: str
+    factory: str = ""  # "module:attr" of the protocol model; world models use TrainedModel
+    network: str = ""  # "module:attr" of the network (world models, and their untrained nulls)
+    bundled: bool = True
+
+    @property
+    def trainable(self) -> bool:
+        return self.kind == "world model"
+
+    @property
+    def shipped(self) -> bool:
+        return self.trainable  # every world model ships its checkpoint
+
+    def card(self, parameters: int | None = None) -> dict:
+        """The leaderboard's model card (voebench submit) for a bundled model."""
+        return {"name": self.name, "authors": AUTHORS, "description": self.description, "parameters": parameters,
+                "training_data": PLAYGROUND_DATA if self.trainable else "none", "link": None, "license": "MIT"}
+
+
+def _world_model(name: str, network: str, description: str) -> list[ModelRecord]:
+    """A model trained here, and its own untrained null: the reference that shows whether
+    training, not the architecture, made the difference (issue 10)."""
+    return [ModelRecord(name, "world model", description, network=network),
+            ModelRecord(f"untrained-{name}", "null", f"{name} with random weights (its own initialisation, seed 0): "
+                        "what the architecture 'detects' before any training; the reference for the trained model.",
+                        factory="voebench.models.untrained_null:UntrainedNull", network=network)]
+
+
+_TRAINED = " Trained on the playground split only."
+RECORDS: dict[str, ModelRecord] = {r.name: r for r in [
+    ModelRecord("frame-diff", "probe", "Shortcut probe: mean absolute pixel change between consecutive frames. "
+                "No learning.", factory="voebench.models.frame_diff:FrameDiff"),
+    ModelRecord("histogram-change", "probe", "Shortcut probe: L1 change of the joint RGB histogram between "
+                "consecutive frames. No learning.", factory="voebench.models.histogram_change:HistogramChange"),
+    ModelRecord("frame-oddness", "probe", "Shortcut probe: mean pixel distance of each frame to the clip's other "
+                "frames. No learning.", factory="voebench.models.frame_oddness:FrameOddness"),
+    ModelRecord("untrained-null", "null", "The conv encoder + latent predictor architecture with random weights "
+                "(seed 0): the chance reference.", factory="voebench.models.untrained_null:UntrainedNull"),
+    *_world_model("jepa-frame", "voebench.models.jepa_frame:JepaFrameNet",
+                  "Per-frame latent world model: conv encoder, causal transformer predictor, EMA targets, temporal "
+                  "block masking, change-weighted L1." + _TRAINED),
+    *_world_model("jepa-frame-gru", "voebench.models.jepa_frame:JepaFrameGruNet",
+                  "jepa-frame with a recurrent (GRU) predictor instead of the causal transformer; chosen on the "
+                  "development suite." + _TRAINED),
+    *_world_model("vjepa-tubelet", "voebench.models.vjepa_tubelet:VJepaTubeletNet",
+                  "V-JEPA-style: 2x16x16 tubelets, ViT encoder, predictor from context tokens to future tokens, "
+                  "EMA targets." + _TRAINED),
+    *_world_model("pixel-predictor", "voebench.models.pixel_predictor:PixelPredictorNet",
+                  "Generative baseline: the jepa-frame backbone decoding the next frame's pixels." + _TRAINED),
+    ModelRecord("vjepa2-hf", "adapter", "V-JEPA 2 (Meta) through Hugging Face transformers, from local weights.",
+                factory="voebench.models.vjepa2_hf:VJEPA2HF", bundled=False),
+]}
+# Order matters where lists are shown: probes, null, then each world model beside its null.
+TRAINABLE = tuple(name for name, r in RECORDS.items() if r.trainable)
+SHIPPED = tuple(name for name, r in RECORDS.items() if r.shipped)
+BUNDLED = tuple(name for name, r in RECORDS.items() if r.bundled)
+SHORTCUT_PROBES = tuple(name for name, r in RECORDS.items() if r.kind == "probe")
 
 
 class ModelNotFound(LookupError):
     pass
+
+
+def _import(target: str):
+    module, _, attr = target.partition(":")
+    return getattr(importlib.import_module(module), attr)
+
+
+def network(name: str):
+    """The nn.Module class of a world model (what `voebench train` trains)."""
+    record = RECORDS.get(name)
+    if record is None or not record.network:
+        raise ModelNotFound(f"no network named {name!r}; world models: {', '.join(TRAINABLE)}")
+    return _import(record.network)
+
+
+def _factory(record: ModelRecord):
+    if record.trainable:
+        from .trained import TrainedModel
+
+        return functools.partial(TrainedModel, network(record.name))
+    if record.network:  # a world model's untrained null
+        return functools.partial(_import(record.factory), architecture=record.name.removeprefix("untrained-"))
+    return _import(record.factory)
 
 
 def _from_file(spec: str):
@@ -49,22 +133,16 @@ def _from_file(spec: str):
     return getattr(module, cls)
 
 
-def _from_target(target: str):
-    module, _, attr = target.partition(":")
-    return getattr(importlib.import_module(module), attr)
-
-
 def find(spec: str):
     """The model class (or factory) for a name or FILE.py:Class spec."""
     if ".py:" in spec:
         return _from_file(spec)
-    if spec in BUILTIN:
-        return _from_target(BUILTIN[spec])
+    if spec in RECORDS:
+        return _factory(RECORDS[spec])
     for ep in entry_points(group=ENTRY_POINT_GROUP):
         if ep.name == spec:
             return ep.load()
-    known = sorted(set(BUILTIN) | {ep.name for ep in entry_points(group=ENTRY_POINT_GROUP)})
-    raise ModelNotFound(f"unknown model {spec!r}; built-in or installed: {', '.join(known)}; "
+    raise ModelNotFound(f"unknown model {spec!r}; built-in or installed: {', '.join(available())}; "
                         "or give FILE.py:ClassName")
 
 
@@ -78,4 +156,4 @@ def create(spec: str, weights: str | None = None, **kwargs):
 
 
 def available() -> list[str]:
-    return sorted(set(BUILTIN) | {ep.name for ep in entry_points(group=ENTRY_POINT_GROUP)})
+    return sorted(set(RECORDS) | {ep.name for ep in entry_points(group=ENTRY_POINT_GROUP)})

@@ -16,18 +16,10 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from scenes.dataset import DatasetError, read_clip, read_manifest
-from scenes.generate import load_info
+from voebench.scenes.dataset import DatasetError, load_info, read_clip, read_manifest
 
 from .checkpoint import save
-
-
-def trainable() -> dict:
-    from .jepa_frame import JepaFrameGruNet, JepaFrameNet
-    from .pixel_predictor import PixelPredictorNet
-    from .vjepa_tubelet import VJepaTubeletNet
-
-    return {net.name: net for net in (JepaFrameNet, JepaFrameGruNet, PixelPredictorNet, VJepaTubeletNet)}
+from .registry import TRAINABLE, network
 
 
 def load_playground(directory: Path) -> tuple[torch.Tensor, dict]:
@@ -49,16 +41,15 @@ def train(model: str, data: str | Path, out: str | Path, minutes: float | None =
     stable over the last checkpoints); snapshots do not change the run."""
     from tqdm import tqdm
 
-    nets = trainable()
-    if model not in nets:
-        raise KeyError(f"unknown trainable model {model!r}; one of {', '.join(nets)}")
+    if model not in TRAINABLE:
+        raise KeyError(f"unknown trainable model {model!r}; one of {', '.join(TRAINABLE)}")
     if minutes is None and steps is None:
         raise ValueError("give a budget: minutes and/or steps")
     torch.manual_seed(seed)
     torch.set_num_threads(2)
     rng = np.random.default_rng(seed)
     clips, info = load_playground(Path(data))
-    net_class = nets[model]
+    net_class = network(model)
     cfg = net_class.Config(**(overrides or {}))
     net = net_class(cfg)
     params = [p for p in net.parameters() if p.requires_grad]

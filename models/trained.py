@@ -1,12 +1,19 @@
-"""The protocol side of the models trained here: load a safetensors checkpoint (the shipped
-one under models/checkpoints/ by default, sha256-checked against its model card) and turn
-the network's batched surprise into the per-clip protocol."""
+"""The small shared base of the world models trained here.
+
+`Network`: what every trainable network has besides its own layers — a name, a config
+dataclass, `loss` for training, `surprise` for scoring. `TrainedModel`: the protocol side of
+any such network: load a safetensors checkpoint (the shipped one under models/checkpoints/ by
+default, sha256-checked against its model card) and turn the network's batched surprise into
+the per-clip protocol. A world model's file holds its Config and its Network, nothing else.
+"""
 from __future__ import annotations
 
+from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
 import torch
+from torch import nn
 
 from .checkpoint import CheckpointError, load, read_card, sha256_file
 from .portable import SCORING_DTYPE
@@ -21,11 +28,35 @@ def net_surprise(net, clips: list[np.ndarray]) -> list[np.ndarray]:
     return list(out.double().numpy())
 
 
-class TrainedModel:
-    name = ""
-    net_class = None
+class Network(nn.Module):
+    """Base of a trainable world model: subclasses set `name` and `Config` (a dataclass of
+    hyperparameters, recorded in every checkpoint) and define
 
-    def __init__(self, weights: str | None = None):
+        loss(frames uint8 [B, T, H, W, 3], progress in [0, 1], rng) -> (loss, stats dict)
+        surprise(frames uint8 [B, T, H, W, 3]) -> [B, T] (NaN where it cannot predict)
+    """
+
+    name = ""
+    Config = None
+
+    def __init__(self, cfg):
+        super().__init__()
+        self.cfg = cfg
+
+    def after_step(self, progress: float) -> None:
+        """Called after each optimiser step (EMA targets update here)."""
+
+    def config_dict(self) -> dict:
+        return asdict(self.cfg)
+
+
+class TrainedModel:
+    """A world model behind the protocol: `TrainedModel(JepaFrameNet)` scores with the shipped
+    checkpoint, `TrainedModel(JepaFrameNet, weights=FILE_OR_DIR)` with another."""
+
+    def __init__(self, net_class: type[Network], weights: str | None = None):
+        self.name = net_class.name
+        self.net_class = net_class
         shipped = weights is None
         path = CHECKPOINT_DIR / f"{self.name}.safetensors" if shipped else Path(weights)
         if path.is_dir():

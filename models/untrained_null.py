@@ -44,13 +44,13 @@ class UntrainedNull:
                     p.copy_(torch.randn(p.shape, generator=gen) * (1.0 / max(1, p[0].numel()) ** 0.5))
             self._surprise = self._conv_mlp_surprise
         else:
-            from .registry import TRAINABLE, find
+            from .registry import TRAINABLE, network
             from .trained import net_surprise
 
             if architecture not in TRAINABLE:
                 raise ValueError(f"untrained-null: architecture must be conv-mlp or one of {', '.join(TRAINABLE)}, "
                                  f"not {architecture!r}")
-            net_class = find(architecture).net_class
+            net_class = network(architecture)
             with torch.random.fork_rng(devices=[]):  # the architecture's own initialisation, seeded
                 torch.manual_seed(self.seed)
                 self.net = net_class(net_class.Config())
@@ -80,16 +80,3 @@ class UntrainedNull:
 
     def surprise(self, frames: np.ndarray) -> np.ndarray:
         return self.surprise_batch([frames])[0]
-
-
-def _untrained(architecture: str):
-    """A registry entry for one architecture's untrained null (seed 0 unless --set seed=K)."""
-    def create(seed: int = 0) -> UntrainedNull:
-        return UntrainedNull(seed, architecture)
-    return create
-
-
-UntrainedJepaFrame = _untrained("jepa-frame")
-UntrainedJepaFrameGru = _untrained("jepa-frame-gru")
-UntrainedVJepaTubelet = _untrained("vjepa-tubelet")
-UntrainedPixelPredictor = _untrained("pixel-predictor")

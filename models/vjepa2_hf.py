@@ -23,8 +23,7 @@ import torch
 import torch.nn.functional as F
 
 from .checkpoint import sha256_file
-
-WINDOW, CONTEXT, STRIDE = 16, 8, 2
+from .nets import CONTEXT, WINDOW, windowed_surprise
 MEAN = torch.tensor([0.485, 0.456, 0.406])
 STD = torch.tensor([0.229, 0.224, 0.225])
 ENCODER_HEADS = {768: 12, 1024: 16, 1280: 16, 1408: 22}
@@ -155,15 +154,12 @@ class VJEPA2HF:
     def surprise_batch(self, clips: list[np.ndarray]) -> list[np.ndarray]:
         x = torch.stack([preprocess(c, self.crop) for c in clips]).to(self.dtype)  # [B, T, 3, crop, crop]
         B, T = x.shape[:2]
-        total, count = torch.zeros(B, T, dtype=self.dtype), torch.zeros(T, dtype=self.dtype)
-        for s in range(0, T - WINDOW + 1, STRIDE):
+
+        def window_error(s: int) -> torch.Tensor:  # [B, tubelets after the context]
             pred, tgt = self.window_prediction(x[:, s:s + WINDOW])
-            err = (pred - tgt).abs().mean(-1).view(B, -1, self.grid).mean(-1)  # per target tubelet
-            total[:, s + CONTEXT:s + WINDOW] += err.repeat_interleave(self.tubelet, dim=1)
-            count[s + CONTEXT:s + WINDOW] += 1
-        out = (total / count.clamp_min(1)).double().numpy()
-        out[:, count.numpy() == 0] = np.nan
-        return list(out)
+            return (pred - tgt).abs().mean(-1).view(B, -1, self.grid).mean(-1)
+
+        return list(windowed_surprise(window_error, B, T, self.tubelet, self.dtype).double().numpy())
 
     def surprise(self, frames: np.ndarray) -> np.ndarray:
         return self.surprise_batch([frames])[0]

@@ -10,17 +10,15 @@ the windows in which it is a target. A clip's first 8 frames are never targets (
 from __future__ import annotations
 
 import copy
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .nets import effective_rank, ema_update
-from .trained import TrainedModel
-
-WINDOW, CONTEXT, STRIDE = 16, 8, 2
+from .nets import CONTEXT, WINDOW, effective_rank, ema_update, transformer_blocks, windowed_surprise
+from .trained import Network
 
 
 @dataclass
@@ -40,12 +38,6 @@ class VJepaTubeletConfig:
     batch_size: int = 16
 
 
-def _blocks(dim, depth, heads):
-    layer = nn.TransformerEncoderLayer(dim, heads, 4 * dim, dropout=0.0, activation="gelu", batch_first=True,
-                                       norm_first=True)
-    return nn.TransformerEncoder(layer, depth, enable_nested_tensor=False)
-
-
 class TubeletEncoder(nn.Module):
     def __init__(self, cfg: VJepaTubeletConfig):
         super().__init__()
@@ -53,7 +45,7 @@ class TubeletEncoder(nn.Module):
         grid = (cfg.resolution // cfg.patch) ** 2
         self.embed = nn.Conv3d(3, cfg.dim, (cfg.tubelet, cfg.patch, cfg.patch), stride=(cfg.tubelet, cfg.patch, cfg.patch))
         self.pos = nn.Parameter(torch.randn(1, WINDOW // cfg.tubelet, grid, cfg.dim) * 0.02)
-        self.blocks = _blocks(cfg.dim, cfg.depth, cfg.heads)
+        self.blocks = transformer_blocks(cfg.dim, cfg.depth, cfg.heads)
         self.norm = nn.LayerNorm(cfg.dim)
 
     def forward(self, frames: torch.Tensor) -> torch.Tensor:
@@ -65,20 +57,19 @@ class TubeletEncoder(nn.Module):
         return self.norm(self.blocks(x.flatten(1, 2))).view_as(x)
 
 
-class VJepaTubeletNet(nn.Module):
+class VJepaTubeletNet(Network):
     name = "vjepa-tubelet"
     Config = VJepaTubeletConfig
 
     def __init__(self, cfg: VJepaTubeletConfig):
-        super().__init__()
-        self.cfg = cfg
+        super().__init__(cfg)
         self.encoder = TubeletEncoder(cfg)
         self.target_encoder = copy.deepcopy(self.encoder).requires_grad_(False)
         grid = (cfg.resolution // cfg.patch) ** 2
         self.pred_in = nn.Linear(cfg.dim, cfg.pred_dim)
         self.pred_pos = nn.Parameter(torch.randn(1, WINDOW // cfg.tubelet, grid, cfg.pred_dim) * 0.02)
         self.mask_token = nn.Parameter(torch.zeros(cfg.pred_dim))
-        self.pred_blocks = _blocks(cfg.pred_dim, cfg.pred_depth, 4)
+        self.pred_blocks = transformer_blocks(cfg.pred_dim, cfg.pred_depth, 4)
         self.pred_out = nn.Sequential(nn.LayerNorm(cfg.pred_dim), nn.Linear(cfg.pred_dim, cfg.dim))
 
     def predict(self, window: torch.Tensor, context_frames: int) -> tuple[torch.Tensor, torch.Tensor]:
@@ -113,24 +104,8 @@ class VJepaTubeletNet(nn.Module):
 
     @torch.no_grad()
     def surprise(self, frames: torch.Tensor) -> torch.Tensor:
-        B, T = frames.shape[:2]
-        total = torch.zeros(B, T, dtype=self.pred_pos.dtype)
-        count = torch.zeros(T, dtype=self.pred_pos.dtype)
-        tub = self.cfg.tubelet
-        for s in range(0, T - WINDOW + 1, STRIDE):
+        def window_error(s: int) -> torch.Tensor:  # [B, tubelets after the context]
             pred, tgt = self.predict(frames[:, s:s + WINDOW], CONTEXT)
-            err = (pred - tgt).abs().mean(dim=(2, 3))  # [B, tubelets after the context]
-            per_frame = err.repeat_interleave(tub, dim=1)
-            total[:, s + CONTEXT:s + WINDOW] += per_frame
-            count[s + CONTEXT:s + WINDOW] += 1
-        out = total / count.clamp_min(1)
-        out[:, count == 0] = float("nan")
-        return out
+            return (pred - tgt).abs().mean(dim=(2, 3))
 
-    def config_dict(self) -> dict:
-        return asdict(self.cfg)
-
-
-class VJepaTubelet(TrainedModel):
-    name = "vjepa-tubelet"
-    net_class = VJepaTubeletNet
+        return windowed_surprise(window_error, frames.shape[0], frames.shape[1], self.cfg.tubelet, self.pred_pos.dtype)

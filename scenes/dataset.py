@@ -130,3 +130,28 @@ def verify_clip(directory: Path, row: dict) -> None:
 
 def write_json(path: Path, obj) -> None:
     atomic_write_text(path, json.dumps(obj, indent=2, sort_keys=True) + "\n")
+
+
+def read_json(path: Path, missing: str) -> dict:
+    """A JSON file, or a DatasetError naming it: `missing` says what to do when it is absent."""
+    try:
+        return json.loads(Path(path).read_text())
+    except FileNotFoundError:
+        raise DatasetError(f"{path}: {missing}") from None
+    except ValueError as e:
+        raise DatasetError(f"{path}: not valid JSON ({e})") from None
+
+
+def load_info(directory: str | os.PathLike) -> dict:
+    """DIR/dataset.json: how the dataset was made, its counts and its content hash."""
+    return read_json(Path(directory) / "dataset.json", f"missing (is {directory} a voebench dataset?)")
+
+
+def package_version(name: str) -> str:
+    """An installed distribution's version, or "unknown": recorded beside every output."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return "unknown"

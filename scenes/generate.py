@@ -8,26 +8,21 @@ sorted.
 from __future__ import annotations
 
 import json
-import os
 import platform
 import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-import pybullet
-
-from .dataset import (DatasetError, atomic_write_bytes, content_hash, sha256_file, write_json, write_manifest)
+from .dataset import (atomic_write_bytes, content_hash, package_version, sha256_file, write_json,
+                      write_manifest)
+from .design import CONDITIONS, DEFAULT_PER_CONDITION, DEFAULT_TRAIN_CLIPS, PRINCIPLES
 from .items import Item, Settings, build_item
-from .principles import NAMES
-from .quadruplet import CONDITIONS
 from .parallel import SchedulerError, check_scheduler
-from .world import RENDERERS
+from .world import RENDERERS, api_version
 
 MIN_FRAMES = 24  # the scenarios need ~0.6 s before, during and after an occlusion at 16 fps
 MAX_FRAMES = 128
 MIN_RESOLUTION, MAX_RESOLUTION = 32, 512
-DEFAULT_PER_CONDITION = 20
-DEFAULT_TRAIN_CLIPS = 200
 
 
 class ConfigError(ValueError):
@@ -38,7 +33,7 @@ class ConfigError(ValueError):
 class GenerateConfig:
     out: str
     split: str = "test"
-    principles: list[str] = field(default_factory=lambda: list(NAMES))
+    principles: list[str] = field(default_factory=lambda: list(PRINCIPLES))
     conditions: list[str] = field(default_factory=lambda: list(CONDITIONS))
     per_condition: int = DEFAULT_PER_CONDITION  # quadruplets per principle x condition (test)
     clips: int = DEFAULT_TRAIN_CLIPS  # playground clips (train)
@@ -53,9 +48,9 @@ class GenerateConfig:
     def validate(self) -> None:
         if self.split not in ("test", "train"):
             raise ConfigError(f"split must be 'test' or 'train', got {self.split!r}")
-        unknown = [p for p in self.principles if p not in NAMES]
+        unknown = [p for p in self.principles if p not in PRINCIPLES]
         if unknown:
-            raise ConfigError(f"unknown principle(s) {', '.join(unknown)}; known: {', '.join(NAMES)}")
+            raise ConfigError(f"unknown principle(s) {', '.join(unknown)}; known: {', '.join(PRINCIPLES)}")
         if not self.principles:
             raise ConfigError("no principles selected")
         bad = [c for c in self.conditions if c not in CONDITIONS]
@@ -187,7 +182,7 @@ def _dataset_info(cfg: GenerateConfig, rows: list[dict]) -> dict:
     config.pop("scheduler")
     return {
         "voebench_version": package_version("voebench"),
-        "pybullet_version": pybullet.getAPIVersion(),
+        "pybullet_version": api_version(),
         "pybullet_package": package_version("pybullet"),
         "platform": f"{platform.system()} {platform.machine()} python {platform.python_version()}",
         "renderer": {"tiny": "TinyRenderer (CPU), shadows off",
@@ -196,21 +191,3 @@ def _dataset_info(cfg: GenerateConfig, rows: list[dict]) -> dict:
         "split": cfg.split, "config": config, "counts": counts, "content_hash": content_hash(rows),
     }
 
-
-def package_version(name: str) -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version(name)
-    except PackageNotFoundError:
-        return "unknown"
-
-
-def load_info(directory: str | os.PathLike) -> dict:
-    path = Path(directory) / "dataset.json"
-    try:
-        return json.loads(path.read_text())
-    except FileNotFoundError:
-        raise DatasetError(f"{path}: missing (is {directory} a voebench dataset?)") from None
-    except ValueError as e:
-        raise DatasetError(f"{path}: not valid JSON ({e})") from None

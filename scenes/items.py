@@ -12,7 +12,8 @@ import numpy as np
 
 from .dataset import encode_clip, sha256_bytes
 from .principles import principle
-from .quadruplet import Clip, Reject, build_quadruplet
+from .quadruplet import Clip, Pair, Reject, build_quadruplet
+from .spec import SceneSpec
 from .world import simulate_and_render
 
 MAX_ATTEMPTS = 60
@@ -70,10 +71,9 @@ def build_item(item: Item, settings: Settings) -> dict:
         from .playground import sample_playground
 
         spec, axes = sample_playground(rng, settings.frames, settings.fps)
-        states, frames, masks = simulate_and_render(spec, settings.resolution, settings.renderer)
-        clips = [Clip(frames, masks, states, True)]
+        clips = [_possible(spec, settings.resolution, settings.renderer)]
         names = [b.name for b in spec.bodies]
-        meta = {"axes": axes, "attempts": 1}
+        meta = {"axes": axes, "attempts": 1, "spec": _record_spec(settings, [spec])}
     else:
         module = principle(item.principle)
         for attempt in range(1, MAX_ATTEMPTS + 1):
@@ -88,10 +88,10 @@ def build_item(item: Item, settings: Settings) -> dict:
         clips = quad.clips
         names = [b.name for b in pair.a.bodies]
         meta = dict(quad.meta, attempts=attempt, manipulated=list(pair.manipulated),
-                    manipulated_ids=list(quad.manipulated_ids))
-    rows, blobs = [], []
-    for clip in clips:
-        data = encode_clip(clip_arrays(clip, names))
+                    manipulated_ids=list(quad.manipulated_ids), spec=_record_spec(settings, [pair.a, pair.b]))
+    blobs = [encode_clip(clip_arrays(clip, names)) for clip in clips]
+    rows = []
+    for clip, data in zip(clips, blobs):
         clip_id = _clip_id(item.key, settings.seed, data)
         test = item.split == "test"
         rows.append({
@@ -102,9 +102,38 @@ def build_item(item: Item, settings: Settings) -> dict:
             "n_objects": int(meta.get("axes", {}).get("n_objects", 0)), "seed": s,
             "path": f"clips/{clip_id}.npz", "sha256": sha256_bytes(data),
         })
-        blobs.append(data)
     # The role of each clip in the quadruplet (A, B, A→B, B→A) for previews and tests.
     meta["roles"] = {row["clip_id"]: role for row, role in zip(rows, ("A", "B", "AB", "BA"))}
     meta["partners"] = {row["clip_id"]: (rows[c.partner]["clip_id"] if c.partner >= 0 else "")
                         for row, c in zip(rows, clips)}
     return {"key": item.key, "rows": rows, "blobs": blobs, "meta": meta}
+
+
+def _possible(spec: SceneSpec, resolution: int, renderer: str) -> Clip:
+    states, frames, masks = simulate_and_render(spec, resolution, renderer)
+    return Clip(frames, masks, states, True)
+
+
+def _record_spec(settings: Settings, scenes: list[SceneSpec]) -> dict:
+    """What an item record keeps so that its clips can be rebuilt from it alone (Kubric's rule):
+    the sampled scene specs and the render settings; the splice frame is in the meta already."""
+    return {"resolution": settings.resolution, "renderer": settings.renderer,
+            "scenes": [scene.to_dict() for scene in scenes]}
+
+
+def rebuild_clips(record: dict) -> list[bytes]:
+    """The clip files of an item (DIR/items/<key>.json), rebuilt from the record alone: simulate
+    and render its recorded specs, splice at its recorded frame. Byte-identical to the
+    generated ones on the platform that made them (tests/test_rebuild.py)."""
+    meta = record["meta"]
+    spec = meta["spec"]
+    scenes = [SceneSpec.from_dict(s) for s in spec["scenes"]]
+    resolution, renderer = spec["resolution"], spec["renderer"]
+    if len(scenes) == 1:
+        clips = [_possible(scenes[0], resolution, renderer)]
+    else:
+        test = record["rows"][0]
+        pair = Pair(scenes[0], scenes[1], tuple(meta["manipulated"]), meta["design"], axes=meta["axes"])
+        clips = build_quadruplet(pair, test["condition"], resolution, None, renderer, splice=meta["splice_frame"]).clips
+    names = [b.name for b in scenes[0].bodies]
+    return [encode_clip(clip_arrays(clip, names)) for clip in clips]

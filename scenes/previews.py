@@ -10,6 +10,7 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from .dataset import atomic_write_bytes, read_clip, read_manifest
+from .design import CONDITIONS
 
 ROLE_LABELS = {"A": "possible A", "B": "possible B", "AB": "impossible A>B", "BA": "impossible B>A"}
 ROLE_ORDER = ("A", "B", "AB", "BA")
@@ -72,7 +73,7 @@ def contact_sheet(directory: Path, records: list[dict], principle: str, per_cond
                   columns: int = 8) -> bytes:
     """Rows: quadruplet clips (A, B, A>B, B>A); columns: frames evenly spaced; splice marked red."""
     blocks = []
-    for condition in ("visible", "occluded"):
+    for condition in CONDITIONS:
         chosen = [r for r in records if r["key"].startswith(f"{principle}-{condition}-")][:per_condition]
         for record in chosen:
             for role, row, frames in _quad_clips(directory, record):

@@ -19,10 +19,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .design import CONDITIONS
 from .spec import SceneSpec
 from .world import States, World, simulate_and_render
 
-CONDITIONS = ("visible", "occluded")
 MIN_VISIBLE_PIXELS = 4  # a "visible" violation must be seen, not guessed from a sliver
 
 
@@ -102,8 +102,10 @@ def _splice(x: np.ndarray, y: np.ndarray, s: int) -> np.ndarray:
     return np.concatenate([x[:s], y[s:]])
 
 
-def build_quadruplet(pair: Pair, condition: str, resolution: int, rng: np.random.Generator,
-                     renderer: str = "tiny") -> Quadruplet:
+def build_quadruplet(pair: Pair, condition: str, resolution: int, rng: np.random.Generator | None,
+                     renderer: str = "tiny", splice: int | None = None) -> Quadruplet:
+    """Render the two possible runs and make the two impossible clips from them. The splice frame
+    is drawn with `rng` among the valid ones, or given (`splice`: rebuilding a recorded item)."""
     if condition not in CONDITIONS:
         raise ValueError(f"condition must be one of {CONDITIONS}, got {condition!r}")
     ids = manipulated_ids(pair.a, pair.manipulated)
@@ -115,7 +117,7 @@ def build_quadruplet(pair: Pair, condition: str, resolution: int, rng: np.random
         candidates = splice_candidates(pair, condition, fa, fb, ma, mb, ids)
         if not candidates:
             raise Reject(f"no {condition} splice frame")
-        s = int(candidates[rng.integers(len(candidates))])
+        s = int(candidates[rng.integers(len(candidates))]) if splice is None else splice
         reveal = first_at_or_after(differs(fa, fb), s)
         cut = lambda x, y: States(_splice(x.positions, y.positions, s), _splice(x.orientations, y.orientations, s))
         imp_ab = Clip(_splice(fa, fb, s), _splice(ma, mb, s), cut(sa, sb), False, s, reveal, 0)

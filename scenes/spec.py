@@ -51,7 +51,7 @@ class Body:
     """A rigid body. Dynamic bodies (mass > 0) are simulated; kinematic ones follow keys."""
 
     name: str
-    shape: str  # sphere | box | cylinder (cylinders only as props)
+    shape: str  # one of SHAPES
     size: tuple[float, float, float]  # full extents along x, y, z
     colour: tuple[float, float, float, float]
     position: tuple[float, float, float]
@@ -92,18 +92,24 @@ class SceneSpec:
                 return b
         raise KeyError(name)
 
-    def with_body(self, name: str, **changes) -> "SceneSpec":
-        return dataclasses.replace(
-            self, bodies=tuple(b.replace(**changes) if b.name == name else b for b in self.bodies)
-        )
-
     def replace_body(self, new: Body) -> "SceneSpec":
         """The same scene with the body of the same name swapped for `new`."""
         self.body(new.name)  # KeyError for an unknown name
         return dataclasses.replace(self, bodies=tuple(new if b.name == new.name else b for b in self.bodies))
 
     def to_dict(self) -> dict:
+        """Plain JSON-ready data: what an item record stores (scenes/items.py)."""
         return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "SceneSpec":
+        """The spec back from to_dict() output that went through JSON (tuples came back as lists)."""
+        bodies = tuple(
+            Body(**{**b, "size": tuple(b["size"]), "colour": tuple(b["colour"]), "position": tuple(b["position"]),
+                    "velocity": tuple(b["velocity"]), "keys": tuple(Keyframe(**k) for k in b["keys"])})
+            for b in d["bodies"])
+        camera = Camera(**{k: (tuple(v) if isinstance(v, list) else v) for k, v in d["camera"].items()})
+        return cls(bodies, camera, d["frames"], d["fps"], d["substeps"])
 
 
 def parked(body: Body, slot: int) -> Body:

@@ -10,8 +10,28 @@ import os
 from dataclasses import dataclass
 
 import numpy as np
-import pybullet
-from pybullet_utils.bullet_client import BulletClient
+
+
+@contextlib.contextmanager
+def _quiet(fd: int):
+    """Silence a C library's prints on file descriptor `fd` (Python-level redirection cannot)."""
+    try:
+        saved = os.dup(fd)
+    except OSError:  # nothing to protect
+        yield
+        return
+    try:
+        with open(os.devnull, "w") as null:
+            os.dup2(null.fileno(), fd)
+            yield
+    finally:
+        os.dup2(saved, fd)
+        os.close(saved)
+
+
+with _quiet(2):  # pybullet prints its build time on import; only the generator imports it
+    import pybullet
+    from pybullet_utils.bullet_client import BulletClient
 
 from .spec import GROUND_COLOUR, Body, Camera, SceneSpec
 
@@ -30,20 +50,9 @@ class States:
         return States(self.positions[frames], self.orientations[frames])
 
 
-@contextlib.contextmanager
-def _quiet_stdout():
-    try:
-        fd = os.dup(1)
-    except OSError:  # no stdout to protect
-        yield
-        return
-    try:
-        with open(os.devnull, "w") as null:
-            os.dup2(null.fileno(), 1)
-            yield
-    finally:
-        os.dup2(fd, 1)
-        os.close(fd)
+def api_version() -> int:
+    """PyBullet's API version, recorded in dataset.json (clips may differ between versions)."""
+    return pybullet.getAPIVersion()
 
 
 def _collision_and_visual(client: BulletClient, body: Body):
@@ -52,9 +61,6 @@ def _collision_and_visual(client: BulletClient, body: Body):
         kw_c = kw_v = {"shapeType": pybullet.GEOM_SPHERE, "radius": sx / 2}
     elif body.shape == "box":
         kw_c = kw_v = {"shapeType": pybullet.GEOM_BOX, "halfExtents": [sx / 2, sy / 2, sz / 2]}
-    elif body.shape == "cylinder":
-        kw_c = {"shapeType": pybullet.GEOM_CYLINDER, "radius": sx / 2, "height": sz}
-        kw_v = {"shapeType": pybullet.GEOM_CYLINDER, "radius": sx / 2, "length": sz}
     else:
         raise ValueError(f"body {body.name!r}: unknown shape {body.shape!r}")
     col = client.createCollisionShape(**kw_c)
@@ -78,7 +84,7 @@ class World:
             raise ValueError(f"renderer must be one of {RENDERERS}, got {renderer!r}")
         self.spec = spec
         self.renderer = renderer
-        with _quiet_stdout():  # the C library prints "argv[0]=" on every connect
+        with _quiet(1):  # the C library prints "argv[0]=" on every connect
             self.client = BulletClient(connection_mode=pybullet.DIRECT)
             if renderer == "egl":
                 self._load_egl()

@@ -1,10 +1,11 @@
 import numpy as np
 import pytest
 
-from scenes.generate import GenerateConfig, generate
-from scenes.items import Item, item_seed
-from scenes.principles import NAMES, principle
-from scenes.quadruplet import CONDITIONS, Reject, build_quadruplet
+from voebench.scenes.generate import GenerateConfig, generate
+from voebench.scenes.items import Item, item_seed
+from voebench.scenes.principles import principle
+from voebench.scenes.design import CONDITIONS, PRINCIPLES
+from voebench.scenes.quadruplet import Reject, build_quadruplet
 
 SEEDS = (11, 12)  # two items per principle x condition
 
@@ -23,7 +24,7 @@ def build(name: str, condition: str, seed: int, frames: int = 32, resolution: in
 @pytest.fixture(scope="session")
 def quadruplets():
     """Real PyBullet quadruplets for every principle x condition (two seeds each)."""
-    return {(n, c, s): build(n, c, s) for n in NAMES for c in CONDITIONS for s in SEEDS}
+    return {(n, c, s): build(n, c, s) for n in PRINCIPLES for c in CONDITIONS for s in SEEDS}
 
 
 @pytest.fixture(scope="session")
@@ -37,7 +38,7 @@ def suite(tmp_path_factory):
 @pytest.fixture(scope="session")
 def voe_mini(tmp_path_factory):
     """The official seconds-scale suite, generated here (its hash is checked by the tests that need it)."""
-    from benchmark import suites
+    from voebench.benchmark import suites
 
     suite = suites.load("voe-mini")
     out = tmp_path_factory.mktemp("voe-mini")

@@ -7,11 +7,12 @@ import time
 
 import pytest
 
-from scenes.generate import ConfigError, GenerateConfig, generate
+from voebench.scenes.generate import ConfigError, GenerateConfig, generate
 
 from .test_generate import tree
 
 pytest.importorskip("distributed")
+pytestmark = [pytest.mark.dask, pytest.mark.slow]
 SMALL = dict(principles=["permanence", "inertia"], per_condition=3, seed=21)
 
 

@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from benchmark import suites
-from benchmark.metrics import EFFECT_WINDOW, TIE_RTOL, detections, quadruplet_table, spreads
-from benchmark.runner import read_scores
+from voebench.benchmark import suites
+from voebench.benchmark.metrics import EFFECT_WINDOW, TIE_RTOL, detections, quadruplet_table, spreads
+from voebench.benchmark.runner import read_scores
 
 SUBMISSIONS = Path(__file__).resolve().parents[1] / "leaderboard" / "submissions" / "voe-v1"
 ENTRIES = sorted(p.parent.parent.name for p in SUBMISSIONS.glob("*/v1/scores.parquet"))
@@ -78,6 +78,7 @@ def tables():
     return {name: committed(name) for name in ENTRIES}
 
 
+@pytest.mark.slow
 @settings(max_examples=15, deadline=None)
 @given(entry=st.sampled_from(ENTRIES), log_a=st.floats(-3, 3), beta=st.floats(-30, 30))
 def test_decisions_are_affine_invariant(tables, entry, log_a, beta):
@@ -94,6 +95,7 @@ def test_decisions_are_affine_invariant(tables, entry, log_a, beta):
     assert flags(clips) == flags(moved)
 
 
+@pytest.mark.slow
 def test_ties_are_exact_cancellations_with_a_wide_margin(tables):
     """Every committed quadruplet is an exact cancellation (what is left is under 1 % of the tie
     band) or a real difference over 10x the band: no decision rests near the band's edge, so

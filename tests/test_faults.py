@@ -8,8 +8,8 @@ import textwrap
 import numpy as np
 import pytest
 
-from benchmark.cli import main as cli
-from scenes.dataset import sha256_file
+from voebench.cli import main as cli
+from voebench.scenes.dataset import sha256_file
 
 MISBEHAVING = textwrap.dedent('''
     import time

@@ -5,12 +5,13 @@ import textwrap
 import numpy as np
 import pandas as pd
 import pytest
+from PIL import Image
 
-import models
-from benchmark.cli import main as cli
-from benchmark.runner import ModelRef, score_dataset
-from models.protocol import ModelOutputError, check_surprise
-from models.registry import ModelNotFound
+from voebench import models
+from voebench.cli import main as cli
+from voebench.benchmark.runner import ModelRef, score_dataset
+from voebench.models.protocol import ModelOutputError, check_surprise
+from voebench.models.registry import ModelNotFound
 
 
 class Plain:
@@ -94,7 +95,7 @@ def test_scores_are_cached_and_a_crashed_run_resumes(suite, tmp_path, monkeypatc
     log = tmp_path / "calls"
     monkeypatch.setenv("COUNT_LOG", str(log))
     monkeypatch.setenv("FAIL_AFTER", "20")  # crashes on the 21st clip: two chunks of 8 are cached
-    monkeypatch.setattr("benchmark.runner.CHUNK", 8)
+    monkeypatch.setattr("voebench.benchmark.runner.CHUNK", 8)
     ref = ModelRef(f"{file}:Counting")
     with pytest.raises(RuntimeError, match="simulated crash"):
         score_dataset(ref, out, tmp_path / "cache", progress=False)
@@ -109,6 +110,7 @@ def test_scores_are_cached_and_a_crashed_run_resumes(suite, tmp_path, monkeypatc
     pd.testing.assert_frame_equal(scores, again)
 
 
+@pytest.mark.slow
 def test_evaluate_and_report_cli(suite, tmp_path, capsys):
     out, info = suite
     results = tmp_path / "results"
@@ -124,8 +126,14 @@ def test_evaluate_and_report_cli(suite, tmp_path, capsys):
     assert {"voebench", "torch", "numpy", "pybullet"} <= set(result["versions"])
     scores = pd.read_parquet(results / "scores.parquet")
     assert list(scores.columns) == ["clip_id", "surprise", "model", "weights_hash"] and len(scores) == info["counts"]["clips"]
-    for name in ("report.md", "accuracy.png", "surprise_curves.png"):
-        assert (results / name).stat().st_size > 0
+    # The figures show what they claim: bars in both condition colours; curves of impossible
+    # clips and of their possible partners (the colours report.py draws them in).
+    for name, colours in (("accuracy.png", ("#4C72B0", "#DD8452")), ("surprise_curves.png", ("#4C72B0", "#C44E52"))):
+        with Image.open(results / name) as image:
+            assert image.width > image.height > 300  # a landscape figure, not an empty canvas
+            pixels = {tuple(p) for p in np.asarray(image.convert("RGB")).reshape(-1, 3)}
+        for colour in colours:
+            assert tuple(int(colour[i:i + 2], 16) for i in (1, 3, 5)) in pixels, (name, colour)
     (results / "report.md").unlink()
     assert cli(["report", str(results)]) == 0 and (results / "report.md").exists()
 

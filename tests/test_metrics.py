@@ -3,7 +3,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from benchmark.metrics import (MIN_EFFECT, compute_metrics, decide, holm, paired_dz, quadruplet_table, roc_auc,
+from voebench.benchmark.metrics import (MIN_EFFECT, compute_metrics, decide, holm, paired_dz, quadruplet_table, roc_auc,
                                sign_test)
 
 

@@ -2,14 +2,14 @@
 import numpy as np
 import pytest
 
-from scenes.principles import NAMES
-from scenes.quadruplet import visible_pixels
-from scenes.spec import PARKING_X
-from scenes.world import World
+from voebench.scenes.design import CONDITIONS, PRINCIPLES
+from voebench.scenes.quadruplet import visible_pixels
+from voebench.scenes.spec import PARKING_X
+from voebench.scenes.world import World
 
 from .conftest import SEEDS
 
-CASES = [(n, c, s) for n in NAMES for c in ("visible", "occluded") for s in SEEDS]
+CASES = [(n, c, s) for n in PRINCIPLES for c in CONDITIONS for s in SEEDS]
 
 
 def in_view(pos) -> bool:
@@ -57,7 +57,7 @@ def test_resting_objects_are_supported(quadruplets, name, condition, seed):
                     assert below, f"{body.name} rests in mid-air at frame {f} (z={pos[f, i, 2]:.3f})"
 
 
-@pytest.mark.parametrize("name,seed", [(n, s) for n in NAMES for s in SEEDS])
+@pytest.mark.parametrize("name,seed", [(n, s) for n in PRINCIPLES for s in SEEDS])
 def test_screens_occlude_what_the_metadata_says(quadruplets, name, seed):
     """At an occluded splice the manipulated body is in the camera's view, just behind a
     screen: with the screens removed it would be seen in at least one run."""

@@ -2,12 +2,12 @@
 import numpy as np
 import pytest
 
-from scenes.principles import NAMES
-from scenes.quadruplet import CONDITIONS, visible_pixels
+from voebench.scenes.design import CONDITIONS, PRINCIPLES
+from voebench.scenes.quadruplet import visible_pixels
 
 from .conftest import SEEDS
 
-CASES = [(n, c, s) for n in NAMES for c in CONDITIONS for s in SEEDS]
+CASES = [(n, c, s) for n in PRINCIPLES for c in CONDITIONS for s in SEEDS]
 
 
 def frame_multiset(*clips):
@@ -52,7 +52,7 @@ def test_spliced_clips_hold_exactly_the_possible_frames(quadruplets, name, condi
     assert np.array_equal(ba.frames, np.concatenate([B.frames[:s], A.frames[s:]]))
 
 
-@pytest.mark.parametrize("name,seed", [(n, s) for n in NAMES for s in SEEDS])
+@pytest.mark.parametrize("name,seed", [(n, s) for n in PRINCIPLES for s in SEEDS])
 def test_occluded_splice_is_invisible_and_seamless(quadruplets, name, seed):
     pair, quad = quadruplets[(name, "occluded", seed)]
     A, B, ab, ba = quad.clips
@@ -66,7 +66,7 @@ def test_occluded_splice_is_invisible_and_seamless(quadruplets, name, seed):
     assert sorted(diffs(ab) + diffs(ba)) == sorted(diffs(A) + diffs(B))
 
 
-@pytest.mark.parametrize("name,seed", [(n, s) for n in NAMES for s in SEEDS])
+@pytest.mark.parametrize("name,seed", [(n, s) for n in PRINCIPLES for s in SEEDS])
 def test_visible_violation_is_in_view(quadruplets, name, seed):
     pair, quad = quadruplets[(name, "visible", seed)]
     A, B, ab, ba = quad.clips

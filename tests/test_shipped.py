@@ -11,11 +11,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from models.card_metrics import scores_path, summary
-from models.portable import SURPRISE_RTOL
-from models.trained import CHECKPOINT_DIR
+from voebench.benchmark.card_metrics import scores_path, summary
+from voebench.models.portable import SURPRISE_RTOL
+from voebench.models.registry import SHIPPED
+from voebench.models.trained import CHECKPOINT_DIR
 
-SHIPPED = ("jepa-frame", "jepa-frame-gru", "vjepa-tubelet", "pixel-predictor")
+pytestmark = [pytest.mark.slow]
+
 DECISIONS = ("relative_accuracy", "visible", "occluded", "ties", "detected_cells")
 
 

@@ -2,11 +2,11 @@
 is no pixel event (the occluded condition), with the headline mean aggregation."""
 import pytest
 
-from benchmark.evaluate import attach_labels
-from benchmark.metrics import compute_metrics
-from benchmark.runner import ModelRef, score_dataset
-from models.registry import SHORTCUT_PROBES
-from scenes.principles import NAMES
+from voebench.benchmark.evaluate import attach_labels
+from voebench.benchmark.metrics import compute_metrics
+from voebench.benchmark.runner import ModelRef, score_dataset
+from voebench.models.registry import SHORTCUT_PROBES
+from voebench.scenes.design import PRINCIPLES
 
 
 @pytest.fixture(scope="module")
@@ -24,7 +24,7 @@ def test_shortcut_probe_is_at_chance_on_occluded_violations(suite, nulls, probe)
     clips = attach_labels(score_dataset(ModelRef(probe), out, cache, progress=False)[0], out)
     cells = compute_metrics(clips, null_runs)["mean"]["cells"]
     leaks = []
-    for principle in NAMES:
+    for principle in PRINCIPLES:
         cell = cells[principle]["occluded"]
         if not 0.45 <= cell["relative_accuracy"] <= 0.55 or cell["detected"]:
             leaks.append(f"{principle}: accuracy {cell['relative_accuracy']:.2f}, effect {cell['effect']:+.2e}")

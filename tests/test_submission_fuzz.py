@@ -1,5 +1,5 @@
-"""Property-based fuzzing of the submission validator: every malformed input is rejected with
-a SubmissionError (a message), never a crash, and nothing under leaderboard/ changes."""
+"""Property-based fuzzing of `submit`: every malformed input is rejected with a SubmissionError
+(a message), never a crash, and nothing is written to the leaderboard it was submitted to."""
 import json
 import shutil
 from pathlib import Path
@@ -10,11 +10,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from benchmark.evaluate import evaluate
-from benchmark.runner import ModelRef
-from leaderboard.submission import SubmissionError, validate
+from voebench.benchmark.evaluate import evaluate
+from voebench.benchmark.runner import ModelRef
+from voebench.leaderboard.submission import SubmissionError, submit, validate
 
-REPO = Path(__file__).resolve().parents[1]
+pytestmark = [pytest.mark.slow]
+
 EXAMPLES = 400  # per property; three properties: 1200 malformed submissions
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=True,
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
@@ -35,12 +36,13 @@ def valid(voe_mini, tmp_path_factory):
     return out
 
 
-def before_after(fn):
-    board = REPO / "leaderboard"
-    snap = lambda: {str(p): p.stat().st_mtime_ns for p in board.rglob("*")}
-    before = snap()
-    fn()
-    assert snap() == before
+@pytest.fixture(scope="module")
+def board(tmp_path_factory):
+    """A leaderboard holding one accepted entry: a rejected submission must leave it as it is."""
+    root = tmp_path_factory.mktemp("board")
+    (root / "voe-mini" / "fuzz" / "v1").mkdir(parents=True)
+    (root / "voe-mini" / "fuzz" / "v1" / "submission.json").write_text("{}\n")
+    return root
 
 
 def workdir(valid, tmp_path_factory):
@@ -50,17 +52,20 @@ def workdir(valid, tmp_path_factory):
     return d
 
 
-def rejected(d):
+def rejected(d, board):
+    snapshot = lambda: sorted((str(p), p.stat().st_mtime_ns) for p in board.rglob("*"))
+    before = snapshot()
     with pytest.raises(SubmissionError) as err:
-        validate(d)
+        submit(d, root=board)
     assert str(err.value)
+    assert snapshot() == before
 
 
 @FUZZ
 @given(path=st.lists(st.sampled_from(["schema", "suite", "content_hash", "metrics", "mean", "overall",
                                       "relative_accuracy", "model"]), min_size=1, max_size=4), value=json_values,
        whole=st.booleans())
-def test_fuzzed_results_json(valid, tmp_path_factory, path, value, whole):
+def test_fuzzed_results_json(valid, board, tmp_path_factory, path, value, whole):
     d = workdir(valid, tmp_path_factory)
     results = json.loads((valid / "results.json").read_text())
     if whole:
@@ -80,25 +85,25 @@ def test_fuzzed_results_json(valid, tmp_path_factory, path, value, whole):
         except (KeyError, TypeError):
             pass
         (d / "results.json").write_text(json.dumps(results, allow_nan=True))
-    before_after(lambda: rejected(d))
+    rejected(d, board)
 
 
 @FUZZ
 @given(fields=st.dictionaries(st.sampled_from(sorted(CARD) + ["extra", "admin"]), json_values, min_size=1, max_size=4),
        bad_name=st.sampled_from(["../x", "a/b", "", " ", "<script>", "x" * 80, ".hidden", "a\nb", 7, None]))
-def test_fuzzed_model_cards(valid, tmp_path_factory, fields, bad_name):
+def test_fuzzed_model_cards(valid, board, tmp_path_factory, fields, bad_name):
     d = workdir(valid, tmp_path_factory)
     card = dict(CARD, **fields)
     card["name"] = bad_name  # always malformed: an unsafe or invalid name
     (d / "card.json").write_text(json.dumps(card))
-    before_after(lambda: rejected(d))
+    rejected(d, board)
 
 
 @FUZZ
 @given(defect=st.sampled_from(["drop", "duplicate", "nan", "inf", "short", "long", "text", "foreign", "column",
                                "empty"]),
        row=st.integers(0, 111), position=st.integers(2, 31))  # frame 1 may be a second leading NaN: allowed
-def test_fuzzed_score_tables(valid, tmp_path_factory, defect, row, position):
+def test_fuzzed_score_tables(valid, board, tmp_path_factory, defect, row, position):
     d = workdir(valid, tmp_path_factory)
     t = pd.read_parquet(valid / "scores.parquet")
     s = [list(x) for x in t["surprise"]]
@@ -121,4 +126,4 @@ def test_fuzzed_score_tables(valid, tmp_path_factory, defect, row, position):
     elif defect == "empty":
         t = t.iloc[:0]
     t.to_parquet(d / "scores.parquet")
-    before_after(lambda: rejected(d))
+    rejected(d, board)

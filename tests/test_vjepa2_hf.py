@@ -7,12 +7,12 @@ import numpy as np
 import pytest
 import torch
 
-import models
+from voebench import models
 
 transformers = pytest.importorskip("transformers")
 from transformers import VJEPA2Config, VJEPA2Model  # noqa: E402
 
-from models.vjepa2_hf import convert_original  # noqa: E402
+from voebench.models.vjepa2_hf import convert_original  # noqa: E402
 
 TINY = dict(crop_size=32, frames_per_clip=16, patch_size=8, tubelet_size=2, hidden_size=64, num_attention_heads=4,
             num_hidden_layers=2, pred_hidden_size=32, pred_num_attention_heads=4, pred_num_hidden_layers=2,
@@ -101,7 +101,7 @@ def test_code_carrying_pickle_is_refused(tmp_path):
 def test_surprise_is_leak_free_while_the_one_call_forward_leaks(tiny):
     model, folder = tiny
     adapter = models.create("vjepa2-hf", weights=str(folder))
-    from models.vjepa2_hf import preprocess
+    from voebench.models.vjepa2_hf import preprocess
 
     a = preprocess(clip(2, 16), 32)[None]
     b = a.clone()

@@ -1,14 +1,14 @@
 """One module per physical principle; each exposes ``sample(rng, condition, frames, fps) -> Pair``.
 
-Adding a principle is a new module plus one entry in PRINCIPLES.
+Adding a principle is a new module plus its name in scenes/design.py.
 """
 import importlib
 
-NAMES = ("permanence", "continuity", "immutability", "solidity", "gravity", "inertia", "causality")
+from ..design import PRINCIPLES
 
 
 def principle(name: str):
     """The module of a principle, by name."""
-    if name not in NAMES:
-        raise KeyError(f"unknown principle {name!r}; known: {', '.join(NAMES)}")
+    if name not in PRINCIPLES:
+        raise KeyError(f"unknown principle {name!r}; known: {', '.join(PRINCIPLES)}")
     return importlib.import_module(f"{__name__}.{name}")

@@ -7,7 +7,11 @@ import json
 import shutil
 from pathlib import Path
 
-from .trained import CHECKPOINT_DIR
+from voebench.models.trained import CHECKPOINT_DIR
+from voebench.scenes.dataset import write_json
+
+from .evaluate import evaluate
+from .runner import ModelRef
 
 
 def scores_path(name: str) -> Path:
@@ -29,14 +33,11 @@ def summary(result: dict) -> dict:
 def record(name: str, data: Path, out: Path) -> dict:
     """Evaluate the shipped `name` on voe-mini data; write the summary into its card and the
     per-clip scores beside it."""
-    from benchmark.evaluate import evaluate
-    from benchmark.runner import ModelRef
-
     result = evaluate(ModelRef(name), data, out, progress=False)
     entry = summary(result)
     shutil.copy(Path(out) / "scores.parquet", scores_path(name))
     card_path = CHECKPOINT_DIR / f"{name}.json"
     card = json.loads(card_path.read_text())
     card["voe_mini"] = entry
-    card_path.write_text(json.dumps(card, indent=2, sort_keys=True) + "\n")
+    write_json(card_path, card)
     return entry

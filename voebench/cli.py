@@ -1,47 +1,56 @@
-"""The `voebench` command: a thin layer over the Python API."""
+"""The `voebench` command: maps its arguments to the Python API (voebench/api.py), nothing more."""
 from __future__ import annotations
 
 import argparse
+import re
 import sys
+from pathlib import Path
+
+import voebench
+
+
+def assignments(items: list[str] | None, option: str) -> dict:
+    """KEY=VALUE pairs of a repeatable option, values read as int, float, true/false or text."""
+    out = {}
+    for item in items or []:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise SystemExit(f"voebench: {option} {item!r}: expected KEY=VALUE")
+        out[key] = _value(value)
+    return out
+
+
+def _value(text: str):
+    if re.fullmatch(r"[+-]?\d+", text):
+        return int(text)
+    if re.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", text):  # not "nan" or "inf": those stay text
+        return float(text)
+    return {"true": True, "false": False}.get(text.lower(), text)
 
 
 def _generate(args) -> int:
-    from scenes.generate import ConfigError, GenerateConfig, generate
+    from voebench.scenes.generate import ConfigError
 
-    if args.suite:
-        from benchmark import suites
-
-        suite = suites.load(args.suite)
-        out = args.out or f"runs/{suite.name}"
-        cfg = suite.generate_config(out, args.workers)
-        cfg.scheduler = args.scheduler
-        try:
-            info = generate(cfg, progress=not args.quiet)
-        except ConfigError as e:
-            print(f"voebench generate: {e}", file=sys.stderr)
-            return 2
-        problem = suites.hash_mismatch(suite, info)
-        print(f"wrote suite {suite.name} to {out} (content hash {info['content_hash'][:16]})")
-        if problem:
-            print(f"voebench generate: {problem}", file=sys.stderr)
-            return 3
-        print("content hash matches the official suite")
-        return 0
-    if not args.out:
+    if not args.suite and not args.out:
         print("voebench generate: give --out DIR (or --suite NAME)", file=sys.stderr)
         return 2
-
-    cfg = GenerateConfig(
-        out=args.out, split=args.split, seed=args.seed, resolution=args.resolution, frames=args.frames,
-        workers=args.workers, renderer=args.renderer,
-        principles=args.principles or GenerateConfig.__dataclass_fields__["principles"].default_factory(),
-        per_condition=args.per_condition, clips=args.clips, scheduler=args.scheduler,
-    )
     try:
-        info = generate(cfg, progress=not args.quiet)
+        info = voebench.generate_suite(
+            args.out, args.suite, split=args.split, principles=args.principles, per_condition=args.per_condition,
+            clips=args.clips, seed=args.seed, resolution=args.resolution, frames=args.frames, renderer=args.renderer,
+            workers=args.workers, scheduler=args.scheduler, progress=not args.quiet)
     except ConfigError as e:
         print(f"voebench generate: {e}", file=sys.stderr)
         return 2
+    except voebench.SuiteMismatch as e:
+        print(f"wrote suite {args.suite} to {args.out or 'runs/' + args.suite} "
+              f"(content hash {e.info['content_hash'][:16]})")
+        print(f"voebench generate: {e}", file=sys.stderr)
+        return 3
+    if args.suite:
+        print(f"wrote suite {args.suite} to {args.out or 'runs/' + args.suite} (content hash {info['content_hash'][:16]})")
+        print("content hash matches the official suite")
+        return 0
     counts = info["counts"]
     print(f"wrote {counts['clips']} clips to {args.out} (content hash {info['content_hash'][:16]})")
     for principle, conds in counts.get("quadruplets", {}).items():
@@ -50,18 +59,13 @@ def _generate(args) -> int:
 
 
 def _evaluate(args) -> int:
-    from benchmark.evaluate import evaluate
-    from benchmark.report import markdown
-    from benchmark.runner import ModelRef
+    from voebench.benchmark.report import markdown
 
-    kwargs = {}
-    for item in args.model_arg or []:
-        key, _, value = item.partition("=")
-        kwargs[key] = int(value) if value.lstrip("-").isdigit() else value
-    ref = ModelRef(args.model, args.weights, kwargs)
-    result = evaluate(ref, args.data, args.out, cache=args.cache, workers=args.workers, batch_size=args.batch_size,
-                      null_seeds=args.null_seeds, progress=not args.quiet, skip_bad=args.skip_bad,
-                      scheduler=args.scheduler, timeout=args.timeout)
+    result = voebench.evaluate(args.model, args.data, args.out, weights=args.weights,
+                               model_args=assignments(args.model_arg, "--model-arg"), cache=args.cache,
+                               workers=args.workers, batch_size=args.batch_size, null_seeds=args.null_seeds,
+                               progress=not args.quiet, skip_bad=args.skip_bad, scheduler=args.scheduler,
+                               timeout=args.timeout)
     print(markdown(result))
     if result["skipped_clips"]:
         print(f"skipped {len(result['skipped_clips'])} bad clips:", *result["skipped_clips"], sep="\n  ")
@@ -70,32 +74,17 @@ def _evaluate(args) -> int:
 
 
 def _train(args) -> int:
-    from models.train import train
-
-    overrides = {}
-    for item in args.set or []:
-        key, _, value = item.partition("=")
-        overrides[key] = int(value) if value.lstrip("-").isdigit() else (float(value) if value.replace(".", "", 1).lstrip("-").isdigit() else value)
-    train(args.model, args.data, args.out, minutes=args.minutes, steps=args.steps, seed=args.seed,
-          overrides=overrides, progress=not args.quiet, snapshot_every=args.snapshot_every)
+    voebench.train(args.model, args.data, args.out, minutes=args.minutes, steps=args.steps, seed=args.seed,
+                   overrides=assignments(args.set, "--set"), progress=not args.quiet,
+                   snapshot_every=args.snapshot_every)
     return 0
 
 
 def _submit(args) -> int:
-    import json
-    from pathlib import Path
+    from voebench.leaderboard.submission import SubmissionError
 
-    from leaderboard.submission import SubmissionError, submit
-
-    card = None
-    if args.card:
-        try:
-            card = json.loads(Path(args.card).read_text())
-        except (OSError, ValueError) as e:
-            print(f"voebench submit: model card {args.card}: {e}", file=sys.stderr)
-            return 2
     try:
-        target = submit(Path(args.results), card, **({"root": Path(args.root)} if args.root else {}))
+        target = voebench.submit(args.results, args.card, root=args.root)
     except SubmissionError as e:
         print(f"voebench submit: rejected: {e}", file=sys.stderr)
         return 2
@@ -104,27 +93,15 @@ def _submit(args) -> int:
 
 
 def _leaderboard(args) -> int:
-    from pathlib import Path
-
-    from leaderboard.build import build
-
-    kwargs = {}
-    if args.root:
-        kwargs["root"] = Path(args.root)
-    if args.out:
-        kwargs["out"] = Path(args.out)
-    result = build(args.suite, data=Path(args.data) if args.data else None, **kwargs)
+    result = voebench.build_leaderboard(args.suite, data=args.data, root=args.root, out=args.out)
     print(Path(result["markdown"]).read_text())
     print(f"web page: {result['page']}")
     return 0
 
 
 def _run(args) -> int:
-    from pathlib import Path
-
-    from leaderboard.run import run
-
-    result = run(args.suite, Path(args.runs), workers=args.workers, progress=not args.quiet, scheduler=args.scheduler)
+    result = voebench.run(args.suite, args.runs, workers=args.workers, progress=not args.quiet,
+                          scheduler=args.scheduler)
     print(Path(result["markdown"]).read_text())
     print(f"web page: {Path(result['page']).resolve()}")
     print(f"took {result['seconds']:.0f} s")
@@ -132,35 +109,28 @@ def _run(args) -> int:
 
 
 def _report(args) -> int:
-    from benchmark.report import write_report
-
-    for path in write_report(args.results):
+    for path in voebench.report(args.results):
         print(path)
     return 0
 
 
 def _compare(args) -> int:
-    from pathlib import Path
-
-    from benchmark.compare import compare_markdown
-    from benchmark.report import load_results
-    from scenes.dataset import atomic_write_bytes
+    from voebench.scenes.dataset import atomic_write_text
 
     try:
-        text = compare_markdown({d.rstrip("/"): load_results(d) for d in args.results})
-    except ValueError as e:  # suites differ or bad JSON; a missing results.json is reported by main()
+        text = voebench.compare(args.results)
+    except ValueError as e:  # suites differ; an unreadable results.json is reported by main()
         print(f"voebench compare: {e}", file=sys.stderr)
         return 2
     print(text)
     if args.out:
-        atomic_write_bytes(Path(args.out), text.encode())
+        atomic_write_text(Path(args.out), text)
     return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from models.registry import TRAINABLE
-    from scenes.generate import DEFAULT_PER_CONDITION, DEFAULT_TRAIN_CLIPS
-    from scenes.principles import NAMES
+    from voebench.models.registry import TRAINABLE
+    from voebench.scenes.design import DEFAULT_PER_CONDITION, DEFAULT_TRAIN_CLIPS, PRINCIPLES
 
     parser = argparse.ArgumentParser(prog="voebench", description="Violation-of-expectation benchmark for video world models.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -168,7 +138,7 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--out", help="dataset directory (created; an interrupted run resumes); default runs/SUITE with --suite")
     g.add_argument("--suite", help="an official suite (voe-mini, voe-v1): its seed and settings, and a check of its hash")
     g.add_argument("--split", choices=["test", "train"], default="test")
-    g.add_argument("--principles", nargs="+", metavar="NAME", help=f"subset of: {' '.join(NAMES)} (default: all)")
+    g.add_argument("--principles", nargs="+", metavar="NAME", help=f"subset of: {' '.join(PRINCIPLES)} (default: all)")
     g.add_argument("--per-condition", type=int, default=DEFAULT_PER_CONDITION,
                    help=f"test quadruplets per principle x condition (default {DEFAULT_PER_CONDITION})")
     g.add_argument("--clips", type=int, default=DEFAULT_TRAIN_CLIPS,
@@ -245,12 +215,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from benchmark.runner import ModelFailure
-    from benchmark.suites import SuiteError
-    from models.checkpoint import CheckpointError
-    from models.protocol import ModelOutputError
-    from models.registry import ModelNotFound
-    from scenes.dataset import DatasetError
+    from voebench.benchmark.runner import ModelFailure
+    from voebench.benchmark.suites import SuiteError
+    from voebench.models.checkpoint import CheckpointError
+    from voebench.models.protocol import ModelOutputError
+    from voebench.models.registry import ModelNotFound
+    from voebench.scenes.dataset import DatasetError
 
     args = build_parser().parse_args(argv)
     try:

@@ -1,0 +1,193 @@
+"""The public Python API: everything the `voebench` command does, callable from a notebook.
+
+    import voebench
+    voebench.generate_suite(suite="voe-mini")                      # -> runs/voe-mini
+    voebench.check_model(MyModel())                                # protocol checks, in seconds
+    voebench.evaluate(MyModel(), "runs/voe-mini", "runs/results/my-model")
+    voebench.evaluate("jepa-frame", "runs/voe-mini", "runs/results/jepa-frame")
+    voebench.submit("runs/results/my-model", card={...})           # official suites only
+    voebench.build_leaderboard("voe-v1")
+    voebench.run("voe-mini")                                       # all of it, for the bundled models
+
+Imports are lazy: `import voebench` loads neither torch nor PyBullet, and scoring a suite
+never imports PyBullet (only generating does).
+"""
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+
+class SuiteMismatch(ValueError):
+    """Generated data differ from the official suite of that name (info: its dataset.json)."""
+
+    def __init__(self, message: str, info: dict):
+        super().__init__(message)
+        self.info = info
+
+
+def generate_suite(out: str | Path | None = None, suite: str | None = None, *, split: str = "test",
+                   principles: list[str] | None = None, per_condition: int | None = None, clips: int | None = None,
+                   seed: int = 0, resolution: int = 64, frames: int = 32, renderer: str = "tiny", workers: int = 1,
+                   scheduler: str | None = None, progress: bool = True) -> dict:
+    """Render (or finish: it resumes) a dataset; return its dataset.json content.
+
+    With `suite` (voe-mini, voe-v1) its frozen settings are used, `out` defaults to
+    runs/SUITE, and a content hash that differs from the official one raises SuiteMismatch
+    after writing (the data stay). Otherwise the keyword settings describe a custom suite
+    (split="train" for a playground of possible-only clips)."""
+    from voebench.benchmark import suites
+    from voebench.scenes.design import DEFAULT_PER_CONDITION, DEFAULT_TRAIN_CLIPS
+    from voebench.scenes.generate import GenerateConfig, generate
+
+    if suite is not None:
+        official = suites.load(suite)
+        cfg = official.generate_config(str(out or f"runs/{official.name}"), workers)
+        cfg.scheduler = scheduler
+        info = generate(cfg, progress=progress)
+        problem = suites.hash_mismatch(official, info)
+        if problem:
+            raise SuiteMismatch(problem, info)
+        return info
+    if out is None:
+        raise ValueError("generate_suite: give `out` (a directory) or `suite` (an official suite)")
+    cfg = GenerateConfig(out=str(out), split=split, seed=seed, resolution=resolution, frames=frames, workers=workers,
+                         renderer=renderer, per_condition=per_condition or DEFAULT_PER_CONDITION,
+                         clips=clips or DEFAULT_TRAIN_CLIPS, scheduler=scheduler)
+    if principles:
+        cfg.principles = list(principles)
+    return generate(cfg, progress=progress)
+
+
+def check_model(model, frames: int = 32, resolution: int = 64) -> dict:
+    """Check a model object against the protocol on synthetic clips (see models/protocol.py);
+    raises ModelOutputError naming every problem, returns what it measured."""
+    from voebench.models.protocol import check_model as check
+
+    return check(model, frames, resolution)
+
+
+def evaluate(model, data: str | Path, out: str | Path, *, weights: str | None = None, model_args: dict | None = None,
+             cache: str | Path | None = None, workers: int = 1, batch_size: int = 8, null_seeds: int | None = None,
+             progress: bool = True, skip_bad: bool = False, scheduler: str | None = None,
+             timeout: float | None = None) -> dict:
+    """Score `model` on the suite in `data` and write OUT/results.json, scores.parquet, report.md
+    and figures; return the results.
+
+    `model` is a name (`voebench.models.available()`), a "FILE.py:Class" spec, or a model
+    object that follows the protocol (checked with check_model first; with workers > 1 each
+    worker gets a pickled copy)."""
+    from voebench.benchmark.evaluate import NULL_SEEDS, evaluate as run_evaluation
+    from voebench.benchmark.runner import ModelInstance, ModelRef
+
+    if isinstance(model, (str, ModelRef)):
+        ref = model if isinstance(model, ModelRef) else ModelRef(model, weights, dict(model_args or {}))
+    else:
+        if weights is not None or model_args:
+            raise TypeError("evaluate: `weights` and `model_args` go with a model name; this model is already built")
+        check_model(model)
+        ref = ModelInstance(model)
+    return run_evaluation(ref, data, out, cache=Path(cache) if cache else None, workers=workers, batch_size=batch_size,
+                          null_seeds=NULL_SEEDS if null_seeds is None else null_seeds, progress=progress,
+                          skip_bad=skip_bad, scheduler=scheduler, timeout=timeout)
+
+
+def train(model: str, data: str | Path, out: str | Path, **kwargs) -> dict:
+    """Self-supervised training of a world model on a playground dataset (see models/train.py)."""
+    from voebench.models.train import train as run_training
+
+    return run_training(model, data, out, **kwargs)
+
+
+def submit(results: str | Path, card: dict | str | Path | None = None, root: str | Path | None = None) -> Path:
+    """Validate an evaluate output (recomputing its metrics) and add it to the leaderboard of its
+    suite; `card` is a dict or a JSON file (default RESULTS/card.json). Returns the new folder."""
+    from voebench.leaderboard.submission import SUBMISSIONS, SubmissionError, submit as add
+
+    if isinstance(card, (str, Path)):
+        try:
+            card = json.loads(Path(card).read_text())
+        except (OSError, ValueError) as e:
+            raise SubmissionError(f"model card {card}: {e}") from None
+    return add(Path(results), card, root=Path(root) if root else SUBMISSIONS)
+
+
+def build_leaderboard(suite: str = "voe-v1", data: str | Path | None = None, root: str | Path | None = None,
+                      out: str | Path | None = None) -> dict:
+    """Rewrite leaderboard.csv, LEADERBOARD.md and the web page from the accepted submissions;
+    `data` (the suite's generated data) adds the animated previews."""
+    from voebench.leaderboard.build import build
+    from voebench.leaderboard.submission import ROOT, SUBMISSIONS
+
+    return build(suite, root=Path(root) if root else SUBMISSIONS, out=Path(out) if out else ROOT,
+                 data=Path(data) if data else None)
+
+
+def report(results: str | Path) -> list[Path]:
+    """Rewrite report.md and the figures of a results directory from its results.json."""
+    from voebench.benchmark.report import write_report
+
+    return write_report(results)
+
+
+def compare(results: list[str | Path]) -> str:
+    """One Markdown table over several results directories of one suite (seeds, checkpoints)."""
+    from voebench.benchmark.compare import compare_markdown
+    from voebench.benchmark.results import load_results
+
+    return compare_markdown({str(d).rstrip("/"): load_results(d) for d in results})
+
+
+def run(suite: str = "voe-mini", runs: str | Path = "runs", workers: int = 2, progress: bool = True,
+        scheduler: str | None = None) -> dict:
+    """The whole suite in one call: generate it if missing (cached), evaluate every bundled model
+    (cached scores), submit them to the suite's leaderboard and build it. voe-v1 goes to the
+    official leaderboard/ folder; any other suite to a local one under RUNS/SUITE/leaderboard/.
+    A model already on the official board is not re-submitted (a new version only via submit)."""
+    import shutil
+
+    from voebench.leaderboard.submission import ROOT, SUBMISSIONS, submit as add
+    from voebench.models.checkpoint import CheckpointError
+    from voebench.models.registry import BUNDLED, RECORDS
+
+    start = time.perf_counter()
+    data = Path(runs) / suite
+    say = lambda text: print(text, file=sys.stderr, flush=True)
+    say(f"[1/3] suite {suite}: {data}")
+    try:
+        generate_suite(data, suite, workers=workers, scheduler=scheduler, progress=progress)
+        mismatch = None
+    except SuiteMismatch as e:
+        mismatch = str(e)
+        say("WARNING: " + mismatch)
+    official = suite == "voe-v1"
+    root = SUBMISSIONS if official else data / "leaderboard" / "submissions"
+    out = ROOT if official else data / "leaderboard"
+    if not official and root.exists():
+        shutil.rmtree(root)  # the local board is rebuilt from this run's results
+    say("[2/3] evaluate the bundled models")
+    for name in BUNDLED:
+        results = data / "results" / name
+        try:
+            evaluate(name, data, results, progress=progress, scheduler=scheduler)
+        except CheckpointError as e:
+            say(f"  skip {name}: {e}")
+            continue
+        if mismatch or (official and (root / suite / name).exists()):
+            continue
+        add(results, RECORDS[name].card(_parameters(name)), root=root)
+    say("[3/3] leaderboard")
+    result = build_leaderboard(suite, data=data, root=root, out=out)
+    result["seconds"] = time.perf_counter() - start
+    result["mismatch"] = mismatch
+    return result
+
+
+def _parameters(name: str) -> int | None:
+    """A world model's parameter count, from its shipped model card."""
+    from voebench.models.trained import CHECKPOINT_DIR
+
+    card = CHECKPOINT_DIR / f"{name}.json"
+    return json.loads(card.read_text()).get("parameters") if card.exists() else None
