@@ -13,7 +13,7 @@ import voebench
 from voebench.models import registry
 from voebench.models.protocol import ModelOutputError
 from voebench.models.trained import CHECKPOINT_DIR
-from voebench.cli import assignments
+from voebench.cli import UsageError, assignments
 
 ROOT = Path(__file__).resolve().parent.parent
 ROOMS = ("scenes", "models", "benchmark", "leaderboard")
@@ -108,7 +108,7 @@ def test_key_value_options_read_numbers_booleans_and_text():
     assert assignments(["lr=1e-3", "steps=20", "predictor=gru", "ema=true", "x=-2.5", "mode=nan", "y=.5"],
                        "--set") == {"lr": 1e-3, "steps": 20, "predictor": "gru", "ema": True, "x": -2.5,
                                     "mode": "nan", "y": 0.5}
-    with pytest.raises(SystemExit, match="KEY=VALUE"):
+    with pytest.raises(UsageError, match="KEY=VALUE"):
         assignments(["lr"], "--set")
 
 

@@ -9,13 +9,17 @@ from pathlib import Path
 import voebench
 
 
+class UsageError(ValueError):
+    """An option's value is malformed."""
+
+
 def assignments(items: list[str] | None, option: str) -> dict:
     """KEY=VALUE pairs of a repeatable option, values read as int, float, true/false or text."""
     out = {}
     for item in items or []:
         key, sep, value = item.partition("=")
         if not sep or not key:
-            raise SystemExit(f"voebench: {option} {item!r}: expected KEY=VALUE")
+            raise UsageError(f"{option} {item!r}: expected KEY=VALUE")
         out[key] = _value(value)
     return out
 
@@ -226,7 +230,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except (DatasetError, ModelOutputError, ModelNotFound, FileNotFoundError, CheckpointError, SuiteError,
-            ModelFailure) as e:
+            ModelFailure, UsageError) as e:
         print(f"voebench {args.command}: {e}", file=sys.stderr)
         return 2
 
