@@ -6,9 +6,14 @@ import numpy as np
 BINS = 4
 
 
-def colour_histograms(frames: np.ndarray) -> np.ndarray:
+def colour_codes(frames: np.ndarray) -> np.ndarray:
+    """Each pixel's coarse colour, one of BINS**3 codes: [T, H, W] int64."""
     q = (frames // (256 // BINS)).astype(np.int64)
-    codes = (q[..., 0] * BINS + q[..., 1]) * BINS + q[..., 2]
+    return (q[..., 0] * BINS + q[..., 1]) * BINS + q[..., 2]
+
+
+def colour_histograms(frames: np.ndarray) -> np.ndarray:
+    codes = colour_codes(frames)
     T = len(frames)
     hist = np.zeros((T, BINS ** 3), dtype=np.int64)
     for t in range(T):

@@ -26,7 +26,8 @@ PLAYGROUND_DATA = "voebench playground (possible-only), see models/checkpoints/*
 class ModelRecord:
     """One model: how to build it, what it is, and where it appears.
 
-    kind: "probe" (a hand-built shortcut detector), "null" (random weights: chance),
+    kind: "probe" (a hand-built shortcut detector), "audit probe" (one more shortcut for
+    `voebench audit`), "null" (random weights: chance),
     "world model" (trained here; `network` is its nn.Module, `voebench train` trains it and
     its weights ship under models/checkpoints/) or "adapter" (someone else's weights).
     bundled: scored by `voebench run` and shown on the leaderboard out of the box.
@@ -70,6 +71,17 @@ RECORDS: dict[str, ModelRecord] = {r.name: r for r in [
                 "consecutive frames. No learning.", factory="voebench.models.histogram_change:HistogramChange"),
     ModelRecord("frame-oddness", "probe", "Shortcut probe: mean pixel distance of each frame to the clip's other "
                 "frames. No learning.", factory="voebench.models.frame_oddness:FrameOddness"),
+    ModelRecord("colour-novelty", "audit probe", "Audit probe: share of pixels whose coarse colour has not been seen "
+                "earlier in the clip. No learning.", factory="voebench.models.colour_novelty:ColourNovelty",
+                bundled=False),
+    ModelRecord("optical-flow", "audit probe", "Audit probe: mean Farneback optical-flow magnitude between "
+                "consecutive frames. No learning.", factory="voebench.models.optical_flow:OpticalFlow", bundled=False),
+    ModelRecord("object-area", "audit probe", "Audit probe: share of saturated (object) pixels in the frame. "
+                "No learning.", factory="voebench.models.object_area:ObjectArea", bundled=False),
+    ModelRecord("background-change", "audit probe", "Audit probe: distance to a running-average background. "
+                "No learning.", factory="voebench.models.background_change:BackgroundChange", bundled=False),
+    ModelRecord("frame-lag", "audit probe", "Audit probe: mean pixel change over 4 frames. No learning.",
+                factory="voebench.models.frame_lag:FrameLag", bundled=False),
     ModelRecord("untrained-null", "null", "The conv encoder + latent predictor architecture with random weights "
                 "(seed 0): the chance reference.", factory="voebench.models.untrained_null:UntrainedNull"),
     *_world_model("jepa-frame", "voebench.models.jepa_frame:JepaFrameNet",
@@ -91,6 +103,7 @@ TRAINABLE = tuple(name for name, r in RECORDS.items() if r.trainable)
 SHIPPED = tuple(name for name, r in RECORDS.items() if r.shipped)
 BUNDLED = tuple(name for name, r in RECORDS.items() if r.bundled)
 SHORTCUT_PROBES = tuple(name for name, r in RECORDS.items() if r.kind == "probe")
+AUDIT_PROBES = tuple(name for name, r in RECORDS.items() if r.kind in ("probe", "audit probe"))
 
 
 class ModelNotFound(LookupError):

@@ -91,7 +91,7 @@ def test_scoring_a_suite_never_imports_pybullet(voe_mini, tmp_path):
 
 def test_one_record_per_model_names_its_network_checkpoint_and_card():
     for name, record in registry.RECORDS.items():
-        assert record.name == name and record.kind in ("probe", "null", "world model", "adapter")
+        assert record.name == name and record.kind in ("probe", "audit probe", "null", "world model", "adapter")
         if record.network:
             assert registry.network(name.removeprefix("untrained-")).name == name.removeprefix("untrained-")
         assert record.card()["description"] == record.description

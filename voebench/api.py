@@ -125,6 +125,16 @@ def build_leaderboard(suite: str = "voe-v1", data: str | Path | None = None, roo
                  data=Path(data) if data else None)
 
 
+def audit(data: str | Path, out: str | Path | None = None, *, cache: str | Path | None = None, workers: int = 1,
+          progress: bool = True) -> dict:
+    """Audit a generated test suite (see benchmark/audit.py): structural checks per quadruplet and
+    a battery of shortcut probes per principle x condition, with a verdict per cell; writes
+    OUT/audit.md and audit.json if `out` is given."""
+    from voebench.benchmark.audit import audit as run_audit
+
+    return run_audit(data, out, cache=Path(cache) if cache else None, workers=workers, progress=progress)
+
+
 def report(results: str | Path) -> list[Path]:
     """Rewrite report.md and the figures of a results directory from its results.json."""
     from voebench.benchmark.report import write_report

@@ -112,6 +112,16 @@ def _run(args) -> int:
     return 0 if not result["mismatch"] else 3
 
 
+def _audit(args) -> int:
+    from voebench.benchmark.audit import markdown
+
+    result = voebench.audit(args.data, args.out, cache=args.cache, workers=args.workers, progress=not args.quiet)
+    print(markdown(result))
+    if args.out:
+        print(f"wrote {args.out}/audit.md and audit.json")
+    return 0 if result["passed"] == len(result["cells"]) else 4
+
+
 def _report(args) -> int:
     for path in voebench.report(args.results):
         print(path)
@@ -206,6 +216,15 @@ def build_parser() -> argparse.ArgumentParser:
     rn.add_argument("--scheduler", help="Dask: 'local:N' (a LocalCluster on 127.0.0.1) or 'tcp://HOST:PORT' (needs voebench[dask])")
     rn.add_argument("--quiet", action="store_true")
     rn.set_defaults(func=_run)
+
+    a = sub.add_parser("audit", help="check that every cell of a suite tests its principle and leaves no shortcut "
+                                     "(exit 4 if a cell fails)")
+    a.add_argument("data", help="a generated test suite")
+    a.add_argument("--out", help="also write OUT/audit.md and audit.json")
+    a.add_argument("--workers", type=int, default=1)
+    a.add_argument("--cache", help="score cache (default $VOEBENCH_CACHE or ~/.cache/voebench)")
+    a.add_argument("--quiet", action="store_true")
+    a.set_defaults(func=_audit)
 
     r = sub.add_parser("report", help="rewrite report.md and figures from RESULTS_DIR/results.json")
     r.add_argument("results")

@@ -1,0 +1,230 @@
+"""`voebench audit DIR`: does every quadruplet test its principle, and does a cue without physics
+separate its clips? Two parts, per principle x condition:
+
+Structure (from the item records, clip files and masks; issue 12):
+  roles            the four clips are possible A, possible B and the two impossible ones
+  frames           splice design: the impossible pair shows exactly the possible pair's frames
+  transitions      occluded splice: ... and exactly its frame-to-frame transitions
+  hidden           occluded: no manipulated body has a visible pixel at the splice, in either run
+  in_view          occluded: at the splice each manipulated body (unless absent by design) is
+                   inside the view and behind an occluder there, in both runs — not outside the view
+  outcome          occluded: each moving manipulated body (unless absent by design) is seen before
+                   and after the splice in both possible runs: what a viewer must judge is on screen
+
+Cues: a battery of shortcut probes (models/registry.py AUDIT_PROBES), scored like any model,
+quadruplet relative accuracy with mean aggregation. Exact binomial tests over each cell's
+non-tied quadruplets, Holm-corrected over all probes x cells: on an occluded cell a probe must not
+differ from 50 % (two-sided), on a visible cell it must not be below 50 % (a cue that punishes a
+model for noticing motion). The verdict fails a cell for a structural failure or such a probe.
+"""
+from __future__ import annotations
+
+import json
+import math
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from voebench.models.registry import AUDIT_PROBES
+from voebench.scenes.dataset import (DatasetError, atomic_write_text, read_clip, read_json, read_manifest)
+from voebench.scenes.design import CELLS
+
+from .evaluate import attach_labels
+from .formatting import p_value, pct
+from .metrics import holm, quadruplet_table, sign_test
+from .results import json_safe
+from .runner import ModelRef, score_dataset
+
+ALPHA = 0.05
+CHECKS = ("roles", "frames", "transitions", "hidden", "in_view", "outcome")
+OCCLUDERS = ("screen", "wall", "support")  # body roles that can hide another body
+MIN_VISIBLE_PIXELS = 4  # as the generator's "seen" (scenes/quadruplet.py)
+PARKED_X = 30.0  # bodies absent by design wait at x >= 40 m (scenes/spec.py PARKING_X), far out of view
+MOVING = 0.05  # metres: a body that never gets further than this from its start is static (a wall, a bridge)
+ROLE_ORDER = ("A", "B", "AB", "BA")
+
+
+# --- structure ---------------------------------------------------------------------------------
+
+def project(points: np.ndarray, camera: dict, resolution: int) -> np.ndarray:
+    """World points [N, 3] -> pixel (row, col) [N, 2] for the spec's pinhole camera (PyBullet's
+    computeViewMatrix with z up and computeProjectionMatrixFOV, aspect 1; row 0 at the top)."""
+    eye, target = np.asarray(camera["eye"], float), np.asarray(camera["target"], float)
+    forward = (target - eye) / np.linalg.norm(target - eye)
+    side = np.cross(forward, [0.0, 0.0, 1.0])
+    side /= np.linalg.norm(side)
+    up = np.cross(side, forward)
+    rel = np.asarray(points, float) - eye
+    x, y, depth = rel @ side, rel @ up, rel @ forward
+    f = 1.0 / math.tan(math.radians(camera["fov"]) / 2)
+    col = (f * x / depth + 1) / 2 * resolution
+    row = (1 - f * y / depth) / 2 * resolution
+    return np.stack([row, col], axis=1)
+
+
+def _clips(directory: Path, record: dict) -> dict[str, dict]:
+    roles = record["meta"]["roles"]
+    return {roles[r["clip_id"]]: dict(read_clip(directory / r["path"]), row=r) for r in record["rows"]}
+
+
+def _hashes(frames: np.ndarray) -> list[bytes]:
+    return [f.tobytes() for f in frames]
+
+
+def quadruplet_checks(directory: Path, record: dict) -> dict:
+    """One quadruplet's structural checks: True/False, or None where a check does not apply (or
+    the record predates what it needs: item records carry their specs since issue 11)."""
+    meta, condition = record["meta"], record["rows"][0]["condition"]
+    clips = _clips(directory, record)
+    out = dict.fromkeys(CHECKS)
+    out["roles"] = set(clips) == set(ROLE_ORDER) and all(
+        clips[r]["row"]["possible"] == int(r in ("A", "B")) for r in clips)
+    if not out["roles"]:
+        return out
+    occluded, splice = condition == "occluded", meta["splice_frame"]
+    if meta["design"] == "splice":
+        frames = {r: _hashes(clips[r]["frames"]) for r in ROLE_ORDER}
+        out["frames"] = Counter(frames["AB"] + frames["BA"]) == Counter(frames["A"] + frames["B"])
+        if occluded:
+            steps = {r: list(zip(f, f[1:])) for r, f in frames.items()}
+            out["transitions"] = Counter(steps["AB"] + steps["BA"]) == Counter(steps["A"] + steps["B"])
+    if not occluded:
+        return out
+    ids = [int(i) for i in meta["manipulated_ids"]]
+    out["hidden"] = all(not np.isin(clips[r]["masks"][splice], ids).any() for r in ("A", "B"))
+    spec = meta.get("spec")
+    if spec is None:
+        return out
+    roles = {b["name"]: b["role"] for b in spec["scenes"][0]["bodies"]}
+    camera, resolution = spec["scenes"][0]["camera"], spec["resolution"]
+    in_view, outcome = True, True
+    for run in ("A", "B"):
+        clip = clips[run]
+        names = [str(n) for n in clip["body_names"]]
+        occluder_ids = [i + 1 for i, n in enumerate(names) if roles.get(n) in OCCLUDERS and i + 1 not in ids]
+        for body in ids:
+            track = clip["positions"][:, body - 1]
+            if track[:, 0].min() >= PARKED_X:  # absent by design in this run (e.g. permanence's empty run)
+                continue
+            row, col = project(track[splice][None], camera, resolution)[0]
+            inside = 0 <= row < resolution and 0 <= col < resolution
+            in_view &= bool(inside and clip["masks"][splice][int(row), int(col)] in occluder_ids)
+            if np.linalg.norm(track - track[0], axis=1).max() < MOVING:
+                continue
+            seen = (clip["masks"] == body).reshape(len(clip["masks"]), -1).sum(axis=1) >= MIN_VISIBLE_PIXELS
+            outcome &= bool(seen[:splice].any() and seen[splice + 1:].any())
+    out["in_view"], out["outcome"] = in_view, outcome
+    return out
+
+
+def structure(directory: Path, progress: bool = True) -> pd.DataFrame:
+    """One row per test quadruplet: its cell, design and every structural check."""
+    from tqdm import tqdm
+
+    directory = Path(directory)
+    quads = sorted({r["quad_id"] for r in read_manifest(directory) if r["split"] == "test"})
+    if not quads:
+        raise DatasetError(f"{directory}: no test quadruplets to audit")
+    rows = []
+    for quad in tqdm(quads, unit="quadruplet", desc="audit structure", disable=not progress, dynamic_ncols=True):
+        record = read_json(directory / "items" / f"{quad}.json", "item record missing (regenerate the suite)")
+        first = record["rows"][0]
+        rows.append({"quad_id": quad, "principle": first["principle"], "condition": first["condition"],
+                     "design": record["meta"]["design"], **quadruplet_checks(directory, record)})
+    return pd.DataFrame(rows)
+
+
+# --- cues --------------------------------------------------------------------------------------
+
+def two_sided(k: int, n: int) -> float:
+    """Exact two-sided binomial p-value of k successes in n fair coin flips."""
+    return min(1.0, 2 * min(sign_test(k, n), sign_test(n - k, n))) if n else 1.0
+
+
+def probe_table(directory: Path, probes: tuple[str, ...] = AUDIT_PROBES, cache: Path | None = None,
+                workers: int = 1, progress: bool = True) -> pd.DataFrame:
+    """One row per probe x cell: quadruplets right, wrong and tied, accuracy, and the exact p-value
+    the verdict uses (two-sided on occluded cells, 'below 50 %' on visible ones), Holm-corrected
+    over the whole table."""
+    rows = []
+    for probe in probes:
+        scores, _ = score_dataset(ModelRef(probe), directory, cache, workers, progress=progress)
+        table = quadruplet_table(attach_labels(scores, Path(directory)), "mean")
+        for (principle, condition), g in table.groupby(["principle", "condition"]):
+            right, wrong = int((g["accuracy"] == 1).sum()), int((g["accuracy"] == 0).sum())
+            n = right + wrong
+            p = two_sided(right, n) if condition == "occluded" else sign_test(wrong, n)
+            rows.append({"probe": probe, "principle": principle, "condition": condition, "quadruplets": len(g),
+                         "right": right, "wrong": wrong, "ties": len(g) - n, "accuracy": float(g["accuracy"].mean()),
+                         "p": p})
+    out = pd.DataFrame(rows)
+    out["p_holm"] = holm(list(out["p"]))
+    out["cue"] = out["p_holm"] < ALPHA
+    return out
+
+
+# --- verdict -----------------------------------------------------------------------------------
+
+def verdicts(checks: pd.DataFrame, probes: pd.DataFrame) -> list[dict]:
+    out = []
+    for principle, condition in CELLS:
+        quads = checks[(checks.principle == principle) & (checks.condition == condition)]
+        if quads.empty:
+            continue
+        failed = {c: int((quads[c] == False).sum()) for c in CHECKS if quads[c].notna().any()}  # noqa: E712
+        cues = probes[(probes.principle == principle) & (probes.condition == condition) & probes.cue]
+        problems = [f"{c} fails in {k}/{len(quads)}" for c, k in failed.items() if k]
+        problems += [f"{r.probe} {pct(r.accuracy)} % (p {p_value(r.p_holm)})" for r in cues.itertuples()]
+        unchecked = [c for c in CHECKS if quads[c].isna().all() and _applies(c, condition, quads)]
+        out.append({"principle": principle, "condition": condition, "quadruplets": len(quads),
+                    "failed": failed, "unchecked": unchecked, "problems": problems, "pass": not problems})
+    return out
+
+
+def _applies(check: str, condition: str, quads: pd.DataFrame) -> bool:
+    if check in ("hidden", "in_view", "outcome", "transitions"):
+        return condition == "occluded" and (check != "transitions" or (quads.design == "splice").any())
+    return check == "frames" and (quads.design == "splice").any()
+
+
+def markdown(result: dict) -> str:
+    probes = pd.DataFrame(result["probes"])
+    lines = [f"# Audit of {result['directory']} (content hash {result['content_hash'][:16]})", "",
+             f"{result['quadruplets']} quadruplets. Verdict: {result['passed']}/{len(result['cells'])} cells pass.",
+             "", "| cell | quadruplets | verdict | problems | not checked |", "|---|---|---|---|---|"]
+    for c in result["cells"]:
+        lines.append(f"| {c['principle']} {c['condition']} | {c['quadruplets']} | {'pass' if c['pass'] else 'FAIL'} | "
+                     f"{'; '.join(c['problems']) or '–'} | {', '.join(c['unchecked']) or '–'} |")
+    names = list(dict.fromkeys(probes["probe"]))
+    lines += ["", "Probe accuracy % (Holm-corrected p; occluded: two-sided, visible: below 50 %; "
+              f"* = significant at {ALPHA}):", "", "| cell | " + " | ".join(names) + " |",
+              "|---|" + "---|" * len(names)]
+    for principle, condition in CELLS:
+        cell = probes[(probes.principle == principle) & (probes.condition == condition)].set_index("probe")
+        if cell.empty:
+            continue
+        lines.append(f"| {principle} {condition} | " + " | ".join(
+            f"{pct(cell.accuracy[n])} ({p_value(cell.p_holm[n])}){'*' if cell.cue[n] else ''}" for n in names) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def audit(directory: str | Path, out: str | Path | None = None, probes: tuple[str, ...] = AUDIT_PROBES,
+          cache: Path | None = None, workers: int = 1, progress: bool = True) -> dict:
+    """Audit a generated test suite; write OUT/audit.md and audit.json if `out` is given."""
+    from voebench.scenes.dataset import load_info
+
+    directory = Path(directory)
+    info = load_info(directory)
+    checks = structure(directory, progress)
+    table = probe_table(directory, probes, cache, workers, progress)
+    cells = verdicts(checks, table)
+    result = {"directory": str(directory), "content_hash": info["content_hash"], "quadruplets": len(checks),
+              "cells": cells, "passed": sum(c["pass"] for c in cells),
+              "checks": json_safe(checks.to_dict("records")), "probes": json_safe(table.to_dict("records"))}
+    if out is not None:
+        out = Path(out)
+        atomic_write_text(out / "audit.json", json.dumps(result, indent=1) + "\n")
+        atomic_write_text(out / "audit.md", markdown(result))
+    return result

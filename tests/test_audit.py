@@ -1,0 +1,96 @@
+"""`voebench audit`: structural checks on real renders, the shortcut battery, and the verdict."""
+import copy
+import json
+
+import numpy as np
+import pytest
+
+from voebench.benchmark.audit import CHECKS, project, quadruplet_checks, two_sided
+from voebench.cli import main as cli
+from voebench.models.registry import AUDIT_PROBES
+from voebench.scenes.dataset import read_clip
+from voebench.scenes.design import CELLS
+
+GUARANTEED = ("roles", "frames", "transitions", "hidden")  # what the generator enforces on every item today
+
+
+@pytest.fixture(scope="module")
+def audited(suite, tmp_path_factory):
+    data, _ = suite
+    out = tmp_path_factory.mktemp("audit")
+    code = cli(["audit", str(data), "--out", str(out), "--cache", str(tmp_path_factory.mktemp("cache")), "--quiet"])
+    return code, json.loads((out / "audit.json").read_text()), (out / "audit.md").read_text()
+
+
+def test_audit_reports_every_cell_and_probe_and_exits_by_its_verdict(audited):
+    code, result, text = audited
+    assert [(c["principle"], c["condition"]) for c in result["cells"]] == list(CELLS)
+    assert code == (0 if result["passed"] == len(CELLS) else 4)
+    assert {p["probe"] for p in result["probes"]} == set(AUDIT_PROBES) and len(result["probes"]) == 14 * len(AUDIT_PROBES)
+    assert all(f"| {p} {c} |" in text for p, c in CELLS)
+    for cell in result["cells"]:
+        assert cell["pass"] == (not cell["problems"])
+
+
+def test_the_generator_guarantees_hold_on_real_renders(audited):
+    _, result, _ = audited
+    for quad in result["checks"]:
+        for check in GUARANTEED:
+            assert quad[check] in (True, None), (quad["quad_id"], check)
+        occluded = quad["condition"] == "occluded"
+        assert (quad["hidden"] is not None) == occluded
+        assert (quad["in_view"] is not None) == occluded == (quad["outcome"] is not None)
+        assert (quad["frames"] is not None) == (quad["design"] == "splice")
+
+
+def test_frame_local_probes_cancel_exactly_on_occluded_splices(audited):
+    _, result, _ = audited
+    designs = {q["quad_id"]: q["design"] for q in result["checks"]}
+    assert "splice" in designs.values()
+    for row in result["probes"]:
+        if row["probe"] in ("frame-diff", "histogram-change") and row["condition"] == "occluded":
+            assert row["accuracy"] == 0.5 and row["ties"] == row["quadruplets"], row
+
+
+def test_a_splice_where_the_object_is_visible_fails_the_checks(suite):
+    data, _ = suite
+    record = json.loads((data / "items" / "permanence-occluded-0000.json").read_text())
+    assert quadruplet_checks(data, record)["hidden"] is True
+    A = next(r for r in record["rows"] if record["meta"]["roles"][r["clip_id"]] == "A")
+    masks = read_clip(data / A["path"])["masks"]
+    body = record["meta"]["manipulated_ids"][0]
+    seen = [t for t in range(len(masks)) if (masks[t] == body).sum() >= 4]
+    tampered = copy.deepcopy(record)
+    tampered["meta"]["splice_frame"] = seen[0]
+    checks = quadruplet_checks(data, tampered)
+    assert checks["hidden"] is False and checks["in_view"] is False
+    swapped = copy.deepcopy(record)
+    roles = swapped["meta"]["roles"]
+    a, ab = (next(c for c, r in roles.items() if r == x) for x in ("A", "AB"))
+    roles[a], roles[ab] = "AB", "A"
+    assert quadruplet_checks(data, swapped) == dict.fromkeys(CHECKS) | {"roles": False}
+
+
+def test_projection_puts_a_visible_body_on_its_own_pixels(suite):
+    data, _ = suite
+    hits = total = 0
+    for path in sorted((data / "items").glob("*-visible-*.json")):
+        record = json.loads(path.read_text())
+        spec = record["meta"]["spec"]
+        clip = read_clip(data / record["rows"][0]["path"])
+        for i in range(len(clip["body_names"])):
+            for t in range(0, len(clip["masks"]), 4):
+                if (clip["masks"][t] == i + 1).sum() < 20:
+                    continue
+                row, col = project(clip["positions"][t, i][None], spec["scenes"][0]["camera"], spec["resolution"])[0]
+                if 0 <= row < spec["resolution"] and 0 <= col < spec["resolution"]:
+                    total += 1
+                    hits += clip["masks"][t][int(row), int(col)] == i + 1
+    assert total > 50 and hits / total > 0.9, (hits, total)
+
+
+def test_two_sided_binomial_p_values():
+    assert two_sided(5, 10) == 1.0 and two_sided(0, 0) == 1.0
+    assert two_sided(10, 10) == pytest.approx(2 / 1024) and two_sided(0, 10) == pytest.approx(2 / 1024)
+    assert two_sided(8, 10) == pytest.approx(2 * 56 / 1024)
+    assert np.isclose(two_sided(3, 10), two_sided(7, 10))
