@@ -20,7 +20,6 @@ model for noticing motion). The verdict fails a cell for a structural failure or
 from __future__ import annotations
 
 import json
-import math
 from collections import Counter
 from pathlib import Path
 
@@ -28,7 +27,8 @@ import numpy as np
 import pandas as pd
 
 from voebench.models.registry import AUDIT_PROBES
-from voebench.scenes.dataset import (DatasetError, atomic_write_text, read_clip, read_json, read_manifest)
+from voebench.scenes.camera import OCCLUDER_ROLES, hidden_in_view, parked
+from voebench.scenes.dataset import DatasetError, atomic_write_text, read_clip, read_json, read_manifest
 from voebench.scenes.design import CELLS
 
 from .evaluate import attach_labels
@@ -39,30 +39,12 @@ from .runner import ModelRef, score_dataset
 
 ALPHA = 0.05
 CHECKS = ("roles", "frames", "transitions", "hidden", "in_view", "outcome")
-OCCLUDERS = ("screen", "wall", "support")  # body roles that can hide another body
 MIN_VISIBLE_PIXELS = 4  # as the generator's "seen" (scenes/quadruplet.py)
-PARKED_X = 30.0  # bodies absent by design wait at x >= 40 m (scenes/spec.py PARKING_X), far out of view
 MOVING = 0.05  # metres: a body that never gets further than this from its start is static (a wall, a bridge)
 ROLE_ORDER = ("A", "B", "AB", "BA")
 
 
 # --- structure ---------------------------------------------------------------------------------
-
-def project(points: np.ndarray, camera: dict, resolution: int) -> np.ndarray:
-    """World points [N, 3] -> pixel (row, col) [N, 2] for the spec's pinhole camera (PyBullet's
-    computeViewMatrix with z up and computeProjectionMatrixFOV, aspect 1; row 0 at the top)."""
-    eye, target = np.asarray(camera["eye"], float), np.asarray(camera["target"], float)
-    forward = (target - eye) / np.linalg.norm(target - eye)
-    side = np.cross(forward, [0.0, 0.0, 1.0])
-    side /= np.linalg.norm(side)
-    up = np.cross(side, forward)
-    rel = np.asarray(points, float) - eye
-    x, y, depth = rel @ side, rel @ up, rel @ forward
-    f = 1.0 / math.tan(math.radians(camera["fov"]) / 2)
-    col = (f * x / depth + 1) / 2 * resolution
-    row = (1 - f * y / depth) / 2 * resolution
-    return np.stack([row, col], axis=1)
-
 
 def _clips(directory: Path, record: dict) -> dict[str, dict]:
     roles = record["meta"]["roles"]
@@ -98,19 +80,18 @@ def quadruplet_checks(directory: Path, record: dict) -> dict:
     if spec is None:
         return out
     roles = {b["name"]: b["role"] for b in spec["scenes"][0]["bodies"]}
-    camera, resolution = spec["scenes"][0]["camera"], spec["resolution"]
+    camera = spec["scenes"][0]["camera"]
     in_view, outcome = True, True
     for run in ("A", "B"):
         clip = clips[run]
         names = [str(n) for n in clip["body_names"]]
-        occluder_ids = [i + 1 for i, n in enumerate(names) if roles.get(n) in OCCLUDERS and i + 1 not in ids]
+        occluder_ids = [i + 1 for i, n in enumerate(names) if roles.get(n) in OCCLUDER_ROLES and i + 1 not in ids]
         for body in ids:
-            track = clip["positions"][:, body - 1]
-            if track[:, 0].min() >= PARKED_X:  # absent by design in this run (e.g. permanence's empty run)
+            if parked(clip["positions"], body):  # absent by design in this run (permanence's empty run)
                 continue
-            row, col = project(track[splice][None], camera, resolution)[0]
-            inside = 0 <= row < resolution and 0 <= col < resolution
-            in_view &= bool(inside and clip["masks"][splice][int(row), int(col)] in occluder_ids)
+            in_view &= bool(hidden_in_view(clip["positions"][splice:splice + 1], clip["masks"][splice:splice + 1],
+                                           body, occluder_ids, camera)[0])
+            track = clip["positions"][:, body - 1]
             if np.linalg.norm(track - track[0], axis=1).max() < MOVING:
                 continue
             seen = (clip["masks"] == body).reshape(len(clip["masks"]), -1).sum(axis=1) >= MIN_VISIBLE_PIXELS

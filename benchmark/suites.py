@@ -32,6 +32,7 @@ class Suite:
     content_hash: str
     reference_pybullet: str
     reference_platform: str
+    design: int = 1  # scene design version (scenes/design.py)
 
     @property
     def labels_path(self) -> Path:
@@ -45,7 +46,7 @@ class Suite:
         from voebench.scenes.generate import GenerateConfig
 
         return GenerateConfig(out=out, seed=self.seed, per_condition=self.per_condition, resolution=self.resolution,
-                              frames=self.frames, workers=workers)
+                              frames=self.frames, workers=workers, design=self.design)
 
     def labels(self) -> pd.DataFrame:
         if not self.labels_path.exists():
@@ -68,7 +69,8 @@ def load(name: str) -> Suite:
     d = tomllib.loads(path.read_text())
     ref = d.get("reference", {})
     return Suite(d["name"], d.get("description", ""), int(d["seed"]), int(d["per_condition"]), int(d["resolution"]),
-                 int(d["frames"]), ref.get("content_hash", ""), ref.get("pybullet", ""), ref.get("platform", ""))
+                 int(d["frames"]), ref.get("content_hash", ""), ref.get("pybullet", ""), ref.get("platform", ""),
+                 int(d.get("design", 1)))
 
 
 def names() -> list[str]:

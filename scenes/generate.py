@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .dataset import (atomic_write_bytes, content_hash, package_version, sha256_file, write_json,
                       write_manifest)
-from .design import CONDITIONS, DEFAULT_PER_CONDITION, DEFAULT_TRAIN_CLIPS, PRINCIPLES
+from .design import CONDITIONS, DEFAULT_DESIGN, DEFAULT_PER_CONDITION, DEFAULT_TRAIN_CLIPS, DESIGNS, PRINCIPLES
 from .items import Item, Settings, build_item
 from .parallel import SchedulerError, check_scheduler
 from .world import RENDERERS, api_version
@@ -43,6 +43,7 @@ class GenerateConfig:
     fps: int = 16
     workers: int = 1
     renderer: str = "tiny"
+    design: int = DEFAULT_DESIGN  # scene design version (scenes/design.py)
     scheduler: str | None = None  # None (joblib), "local:N" or "tcp://HOST:PORT" (Dask)
 
     def validate(self) -> None:
@@ -72,6 +73,8 @@ class GenerateConfig:
             check_scheduler(self.scheduler)
         except SchedulerError as e:
             raise ConfigError(str(e)) from None
+        if self.design not in DESIGNS:
+            raise ConfigError(f"design must be one of {DESIGNS}, got {self.design!r}")
         if self.renderer not in RENDERERS:
             raise ConfigError(f"renderer must be one of {RENDERERS}, got {self.renderer!r}")
         _check_writable(Path(self.out))
@@ -83,7 +86,7 @@ class GenerateConfig:
                 for k in range(self.per_condition)]
 
     def settings(self) -> Settings:
-        return Settings(self.seed, self.resolution, self.frames, self.fps, self.renderer)
+        return Settings(self.seed, self.resolution, self.frames, self.fps, self.renderer, self.design)
 
 
 def _check_writable(out: Path) -> None:
@@ -104,8 +107,8 @@ def _check_compatible(cfg: GenerateConfig) -> None:
         old = json.loads(path.read_text())["config"]
     except (ValueError, KeyError) as e:
         raise ConfigError(f"{path}: unreadable ({e}); remove it or choose another --out") from None
-    for key in ("split", "seed", "resolution", "frames", "fps", "renderer"):
-        if old.get(key) != getattr(cfg, key):
+    for key in ("split", "seed", "resolution", "frames", "fps", "renderer", "design"):
+        if old.get(key, DEFAULT_DESIGN if key == "design" else None) != getattr(cfg, key):
             raise ConfigError(f"{path}: existing dataset has {key}={old.get(key)!r}, not {getattr(cfg, key)!r}; "
                               "use another --out or the same settings")
 

@@ -40,6 +40,7 @@ class Settings:
     frames: int
     fps: int = 16
     renderer: str = "tiny"
+    design: int = 1
 
 
 def item_seed(seed: int, item: Item) -> int:
@@ -77,9 +78,10 @@ def build_item(item: Item, settings: Settings) -> dict:
     else:
         module = principle(item.principle)
         for attempt in range(1, MAX_ATTEMPTS + 1):
-            pair = module.sample(rng, item.condition, settings.frames, settings.fps)
+            pair = module.sample(rng, item.condition, settings.frames, settings.fps, settings.design)
             try:
-                quad = build_quadruplet(pair, item.condition, settings.resolution, rng, settings.renderer)
+                quad = build_quadruplet(pair, item.condition, settings.resolution, rng, settings.renderer,
+                                        design=settings.design)
                 break
             except Reject:
                 continue

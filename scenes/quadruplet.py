@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .camera import OCCLUDER_ROLES, hidden_in_view, parked
 from .design import CONDITIONS
 from .spec import SceneSpec
 from .world import States, World, simulate_and_render
@@ -80,7 +81,21 @@ def first_at_or_after(flags: np.ndarray, start: int) -> int:
     return int(start + hits[0]) if len(hits) else -1
 
 
-def splice_candidates(pair: Pair, condition: str, fa, fb, ma, mb, ids) -> list[int]:
+def hidden_behind(spec: SceneSpec, states: States, masks: np.ndarray, ids: tuple[int, ...]) -> np.ndarray:
+    """Per frame: every manipulated body present in this run is inside the view with an occluder
+    over it (design 2: "hidden" must not mean "outside the picture")."""
+    occluders = [i + 1 for i, b in enumerate(spec.bodies) if b.role in OCCLUDER_ROLES and i + 1 not in ids]
+    camera = {"eye": spec.camera.eye, "target": spec.camera.target, "fov": spec.camera.fov}
+    out = np.ones(len(masks), dtype=bool)
+    for body in ids:
+        if not parked(states.positions, body):
+            out &= hidden_in_view(states.positions, masks, body, occluders, camera)
+    return out
+
+
+def splice_candidates(pair: Pair, condition: str, fa, fb, ma, mb, ids, behind=None) -> list[int]:
+    """Frames where the runs may be spliced. `behind` (design 2): per frame, the manipulated
+    bodies of both runs are hidden behind an occluder inside the view."""
     T = len(fa)
     diff = differs(fa, fb)
     vis_a, vis_b = visible_pixels(ma, ids), visible_pixels(mb, ids)
@@ -89,7 +104,7 @@ def splice_candidates(pair: Pair, condition: str, fa, fb, ma, mb, ids) -> list[i
         if not diff[:s].any() or not diff[s:].any():
             continue  # the impossible clip would equal a possible one
         if condition == "occluded":
-            if vis_a[s] == 0 and vis_b[s] == 0 and not diff[s]:
+            if vis_a[s] == 0 and vis_b[s] == 0 and not diff[s] and (behind is None or behind[s]):
                 out.append(s)
         elif max(vis_a[s], vis_b[s]) >= MIN_VISIBLE_PIXELS:
             out.append(s)
@@ -103,7 +118,7 @@ def _splice(x: np.ndarray, y: np.ndarray, s: int) -> np.ndarray:
 
 
 def build_quadruplet(pair: Pair, condition: str, resolution: int, rng: np.random.Generator | None,
-                     renderer: str = "tiny", splice: int | None = None) -> Quadruplet:
+                     renderer: str = "tiny", splice: int | None = None, design: int = 1) -> Quadruplet:
     """Render the two possible runs and make the two impossible clips from them. The splice frame
     is drawn with `rng` among the valid ones, or given (`splice`: rebuilding a recorded item)."""
     if condition not in CONDITIONS:
@@ -114,7 +129,10 @@ def build_quadruplet(pair: Pair, condition: str, resolution: int, rng: np.random
     A = Clip(fa, ma, sa, True)
     B = Clip(fb, mb, sb, True)
     if pair.design == "splice":
-        candidates = splice_candidates(pair, condition, fa, fb, ma, mb, ids)
+        behind = None
+        if design >= 2 and condition == "occluded":
+            behind = hidden_behind(pair.a, sa, ma, ids) & hidden_behind(pair.b, sb, mb, ids)
+        candidates = splice_candidates(pair, condition, fa, fb, ma, mb, ids, behind)
         if not candidates:
             raise Reject(f"no {condition} splice frame")
         s = int(candidates[rng.integers(len(candidates))]) if splice is None else splice
@@ -125,6 +143,9 @@ def build_quadruplet(pair: Pair, condition: str, resolution: int, rng: np.random
     elif pair.design == "crossed":
         imp_ab, imp_ba = _crossed(pair, condition, A, B, ids, resolution, renderer)
         s = imp_ab.violation_frame
+        if design >= 2 and condition == "occluded" and not (
+                hidden_behind(pair.a, sa, ma, ids)[s] and hidden_behind(pair.b, sb, mb, ids)[s]):
+            raise Reject("manipulated body outside the view (not behind an occluder) where the runs diverge")
     else:
         raise ValueError(f"unknown design {pair.design!r}")
     meta = {"design": pair.design, "splice_frame": s, "axes": pair.axes}

@@ -5,11 +5,13 @@ import json
 import numpy as np
 import pytest
 
-from voebench.benchmark.audit import CHECKS, project, quadruplet_checks, two_sided
+from voebench.benchmark.audit import CHECKS, quadruplet_checks, structure, two_sided
+from voebench.scenes.camera import project
 from voebench.cli import main as cli
 from voebench.models.registry import AUDIT_PROBES
 from voebench.scenes.dataset import read_clip
 from voebench.scenes.design import CELLS
+from voebench.scenes.generate import ConfigError, GenerateConfig, generate
 
 GUARANTEED = ("roles", "frames", "transitions", "hidden")  # what the generator enforces on every item today
 
@@ -94,3 +96,17 @@ def test_two_sided_binomial_p_values():
     assert two_sided(10, 10) == pytest.approx(2 / 1024) and two_sided(0, 10) == pytest.approx(2 / 1024)
     assert two_sided(8, 10) == pytest.approx(2 * 56 / 1024)
     assert np.isclose(two_sided(3, 10), two_sided(7, 10))
+
+
+def test_design_2_splices_only_behind_an_occluder_in_view(tmp_path):
+    """Design 2 (in development, issue 12): 'hidden' at the splice means behind something inside
+    the picture, never outside it — by construction, for every principle."""
+    generate(GenerateConfig(out=str(tmp_path), conditions=["occluded"], per_condition=1, seed=5, design=2),
+             progress=False)
+    checks = structure(tmp_path, progress=False)
+    assert len(checks) == 7
+    for check in ("roles", "hidden", "in_view"):
+        assert checks[check].all(), checks[["quad_id", check]]
+    assert json.loads((tmp_path / "dataset.json").read_text())["config"]["design"] == 2
+    with pytest.raises(ConfigError, match="design"):
+        generate(GenerateConfig(out=str(tmp_path), conditions=["occluded"], per_condition=1, seed=5), progress=False)

@@ -42,7 +42,7 @@ def _generate(args) -> int:
         info = voebench.generate_suite(
             args.out, args.suite, split=args.split, principles=args.principles, per_condition=args.per_condition,
             clips=args.clips, seed=args.seed, resolution=args.resolution, frames=args.frames, renderer=args.renderer,
-            workers=args.workers, scheduler=args.scheduler, progress=not args.quiet)
+            design=args.design, workers=args.workers, scheduler=args.scheduler, progress=not args.quiet)
     except ConfigError as e:
         print(f"voebench generate: {e}", file=sys.stderr)
         return 2
@@ -144,7 +144,7 @@ def _compare(args) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     from voebench.models.registry import TRAINABLE
-    from voebench.scenes.design import DEFAULT_PER_CONDITION, DEFAULT_TRAIN_CLIPS, PRINCIPLES
+    from voebench.scenes.design import DEFAULT_DESIGN, DEFAULT_PER_CONDITION, DEFAULT_TRAIN_CLIPS, DESIGNS, PRINCIPLES
 
     parser = argparse.ArgumentParser(prog="voebench", description="Violation-of-expectation benchmark for video world models.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -162,6 +162,8 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--frames", type=int, default=32)
     g.add_argument("--workers", type=int, default=1)
     g.add_argument("--renderer", choices=["tiny", "egl"], default="tiny")
+    g.add_argument("--design", type=int, choices=DESIGNS, default=DEFAULT_DESIGN,
+                   help=f"scene design version (default {DEFAULT_DESIGN}, that of voe-v1; 2 is in development: issue 12)")
     g.add_argument("--scheduler", help="Dask: 'local:N' (a LocalCluster on 127.0.0.1) or 'tcp://HOST:PORT' (needs voebench[dask])")
     g.add_argument("--quiet", action="store_true", help="no progress bar")
     g.set_defaults(func=_generate)

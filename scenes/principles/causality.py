@@ -12,7 +12,7 @@ from ..quadruplet import Pair
 from ..spec import SHAPES, parked
 
 
-def sample(rng, condition, frames, fps):
+def sample(rng, condition, frames, fps, design=1):
     stage = sample_stage(rng, frames, fps, own_colours=2, max_distractors=1)
     colours, direction = stage.colours, stage.direction
     size = stage.size  # one size for both: equal sizes keep the contact normal horizontal

@@ -3,9 +3,11 @@
 Run B is run A delayed by the time it takes to go from one screen to the other, in another
 lane. Splicing while the object is behind the far screen in A and behind the near one in B
 gives a teleport (it never crosses the gap) and its converse (it crosses the gap twice).
-The two runs use lanes at different depths so that the clip crossing twice does not cross
-the same pixels twice: a revisited place would let a whole-clip pixel comparison (the
-frame-oddness probe) tell the clips apart without any notion of motion.
+Design 1 (voe-v1) put the two runs in lanes at different depths, so that the clip crossing
+twice does not cross the same pixels twice; but then every impossible clip also hides a ~1.4x
+size jump, a second cue that is not continuity (issue 12). Design 2 keeps one lane for both
+runs: the teleport or the double crossing is the only difference (the audit measures what the
+revisited place gives a whole-clip probe).
 """
 from ..layout import ENTRY_X, LANE_PER_SCREEN, make_object, sample_stage, screen, speed_to_reach
 from ..quadruplet import Pair
@@ -14,7 +16,7 @@ LANES = (-0.9, 0.7)
 SCREENS_Y = -1.7  # in front of both lanes
 
 
-def sample(rng, condition, frames, fps):
+def sample(rng, condition, frames, fps, design=1):
     stage = sample_stage(rng, frames, fps)
     direction, size = stage.direction, stage.size
     w1, w2 = rng.uniform(0.65, 0.95, size=2)
@@ -29,6 +31,8 @@ def sample(rng, condition, frames, fps):
     delay = round(abs((x2 - x1) * LANE_PER_SCREEN / v) * fps)
     # ~11 px apart in the image at 64x64: the two crossings share no pixel.
     lane_a, lane_b = LANES if rng.random() < 0.5 else LANES[::-1]
+    if design >= 2:
+        lane_b = lane_a
     obj = make_object(rng, "object", stage.colours[0], x0, y=lane_a, size=size, velocity=(v, 0.0, 0.0))
     a = stage.scene(rng, (obj, screen("screen1", x1, float(w1), height, y=SCREENS_Y),
                           screen("screen2", x2, float(w2), height, y=SCREENS_Y)))

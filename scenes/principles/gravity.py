@@ -10,6 +10,11 @@ splice frame is pixel-identical.
 Visible (crossed): without a screen the bridge itself would pop in or out at any splice;
 instead clip 1 is run A's shelf (gap) with run B's object (floats across), clip 2 run B's
 shelf (bridge) with run A's object (drops through it).
+Design 2 (issue 12): in design 1 the object (~2.2 m/s) hit the far edge of the gap and stopped
+under it, behind the screen, so "fell through a continuous shelf" looked like "stopped behind
+the screen". Now it arrives slowly enough (0.7-1.1 m/s, already on the shelf in view) to drop
+cleanly through the gap, lands (restitution 0) and slides on along the frictionless floor,
+under the far shelf and out from behind the screen: the fall's outcome is on screen.
 """
 from ..layout import ENTRY_X, lane_to_screen, make_object, rise_lower_keys, sample_stage, screen, speed_to_reach
 from ..quadruplet import Pair
@@ -25,7 +30,7 @@ def _slab(name: str, x0: float, x1: float, top: float) -> Body:
                 mass=0.0, role="support")
 
 
-def sample(rng, condition, frames, fps):
+def sample(rng, condition, frames, fps, design=1):
     stage = sample_stage(rng, frames, fps, sizes=SIZES)
     camera, d, size = stage.camera, stage.direction, stage.size
     top = float(rng.uniform(0.55, 0.62))
@@ -35,6 +40,11 @@ def sample(rng, condition, frames, fps):
     x0 = -d * ENTRY_X
     t_gap = float(rng.uniform(0.45, 0.58)) * frames  # object centre over the near edge
     v = speed_to_reach(x0, g0, t_gap, fps)
+    if design >= 2:  # slow enough to clear the far edge while falling; starts on the shelf in view,
+        # early enough that it has landed and slid out from behind the screen before the clip ends
+        t_gap = float(rng.uniform(0.25, 0.3)) * frames
+        v = d * float(rng.uniform(0.8, 1.1))
+        x0 = g0 - v * t_gap / fps
     obj = make_object(rng, "object", stage.colours[0], x0, size=size, z=top + size / 2, velocity=(v, 0.0, 0.0),
                       restitution=0.0)
     near, far = _slab("shelf_near", -d * 4.0, g0, top), _slab("shelf_far", g1, d * 4.0, top)
@@ -45,7 +55,7 @@ def sample(rng, condition, frames, fps):
     if condition == "occluded":
         width = float(rng.uniform(1.3, 1.6))
         height = 1.45  # hides the object on the shelf and on the ground
-        up = float(rng.uniform(0.1, 0.2)) * frames
+        up = float(rng.uniform(0.1, 0.2) if design == 1 else rng.uniform(0.04, 0.08)) * frames
         xs = lane_to_screen(centre, camera)
         bodies.append(screen("screen", xs, width, height, rise_lower_keys(xs, height, (up, up + 4), None)))
         axes.update(screen_motion="rise", screen_width=width)

@@ -9,7 +9,7 @@ from ..spec import SHAPES, parked
 from .passage import sample_passage
 
 
-def sample(rng, condition, frames, fps):
+def sample(rng, condition, frames, fps, design=1):
     stage = sample_stage(rng, frames, fps, own_colours=2)
     colours, size = stage.colours, stage.size
     occluder, x0, velocity, axes = sample_passage(rng, stage)

@@ -13,7 +13,7 @@ from ..quadruplet import Pair
 from ..spec import SHAPES
 
 
-def sample(rng, condition, frames, fps):
+def sample(rng, condition, frames, fps, design=1):
     stage = sample_stage(rng, frames, fps)
     camera, colours, direction, size = stage.camera, stage.colours, stage.direction, stage.size
     meet = float(rng.uniform(-0.5, 0.5))

@@ -9,7 +9,7 @@ from ..spec import parked
 from .passage import sample_passage
 
 
-def sample(rng, condition, frames, fps):
+def sample(rng, condition, frames, fps, design=1):
     stage = sample_stage(rng, frames, fps)
     occluder, x0, velocity, axes = sample_passage(rng, stage)
     obj = make_object(rng, "object", stage.colours[0], x0, size=stage.size, velocity=velocity)

@@ -13,7 +13,7 @@ from ..spec import WALL_COLOUR, Body, parked
 WALL = (0.12, 0.9, 0.7)  # thin across the lane, wide in depth, lower than the screens
 
 
-def sample(rng, condition, frames, fps):
+def sample(rng, condition, frames, fps, design=1):
     stage = sample_stage(rng, frames, fps)
     camera, direction, size = stage.camera, stage.direction, stage.size
     x_wall = float(rng.uniform(-0.3, 0.3))

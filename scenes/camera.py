@@ -1,0 +1,43 @@
+"""Where a point of the world appears in the picture: the pinhole camera PyBullet renders with
+(computeViewMatrix with z up, computeProjectionMatrixFOV with aspect 1; row 0 at the top).
+Plain numpy, so the audit can ask it of recorded states without PyBullet."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+OCCLUDER_ROLES = ("screen", "wall", "support")  # bodies that can hide another body
+PARKED_X = 30.0  # bodies absent by design wait at x >= 40 m (spec.PARKING_X), far out of view
+
+
+def project(points: np.ndarray, camera: dict, resolution: int) -> np.ndarray:
+    """World points [N, 3] -> pixel (row, col) [N, 2]; `camera` has eye, target and fov."""
+    eye, target = np.asarray(camera["eye"], float), np.asarray(camera["target"], float)
+    forward = (target - eye) / np.linalg.norm(target - eye)
+    side = np.cross(forward, [0.0, 0.0, 1.0])
+    side /= np.linalg.norm(side)
+    up = np.cross(side, forward)
+    rel = np.asarray(points, float) - eye
+    x, y, depth = rel @ side, rel @ up, rel @ forward
+    f = 1.0 / math.tan(math.radians(camera["fov"]) / 2)
+    col = (f * x / depth + 1) / 2 * resolution
+    row = (1 - f * y / depth) / 2 * resolution
+    return np.stack([row, col], axis=1)
+
+
+def hidden_in_view(positions: np.ndarray, masks: np.ndarray, body: int, occluders: list[int], camera: dict) -> np.ndarray:
+    """Per frame [T]: body `body` (mask value; positions row body-1) is inside the picture and an
+    occluder covers the pixel of its centre — hidden *behind* something, not outside the view."""
+    resolution = masks.shape[1]
+    pixels = project(positions[:, body - 1], camera, resolution)
+    out = np.zeros(len(masks), dtype=bool)
+    for t, (row, col) in enumerate(pixels):
+        if 0 <= row < resolution and 0 <= col < resolution:
+            out[t] = masks[t, int(row), int(col)] in occluders
+    return out
+
+
+def parked(positions: np.ndarray, body: int) -> bool:
+    """Absent by design for the whole clip (e.g. permanence's empty run)."""
+    return bool(positions[:, body - 1, 0].min() >= PARKED_X)
