@@ -96,6 +96,23 @@ def distractors(rng: np.random.Generator, n: int, colours: list[str], frames: in
     return out
 
 
+# Far back: seen from the camera, the ground there shows above the top of any passage screen
+# (SCREEN_HEIGHTS), so nothing standing there is ever hidden by one; and it is behind both back
+# lanes, so it never meets a distractor. ~8 m from the camera, well inside the picture.
+WITNESS_LANE = 3.0
+WITNESS_HALF_WIDTH = 2.0
+
+
+def witness(rng: np.random.Generator, name: str, like: Body) -> Body:
+    """A resting copy of `like` (shape, size, colour) far back, in view from the first frame
+    (design 2, issue 12): the object's colour is on screen before the object itself, so "appears
+    from nothing" or "changed while hidden" must be judged by count, place and identity — not by
+    a colour seen for the first time."""
+    x = float(rng.uniform(-WITNESS_HALF_WIDTH, WITNESS_HALF_WIDTH))
+    return like.replace(name=name, position=(x, WITNESS_LANE, like.size[2] / 2), velocity=(0.0, 0.0, 0.0),
+                        mass=0.0, keys=(), role="distractor")
+
+
 def speed_to_reach(x0: float, x1: float, frame: float, fps: int) -> float:
     """Constant speed (m/s, signed) that brings an object from x0 to x1 at `frame`."""
     return (x1 - x0) * fps / frame

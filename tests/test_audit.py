@@ -108,5 +108,13 @@ def test_design_2_splices_only_behind_an_occluder_in_view(tmp_path):
     for check in ("roles", "hidden", "in_view"):
         assert checks[check].all(), checks[["quad_id", check]]
     assert json.loads((tmp_path / "dataset.json").read_text())["config"]["design"] == 2
+    # Colour memory is balanced: each object's twin is on screen from the first frame of every clip.
+    for principle, twins in (("permanence", ["twin"]), ("immutability", ["twin0", "twin1"])):
+        record = json.loads((tmp_path / "items" / f"{principle}-occluded-0000.json").read_text())
+        for row in record["rows"]:
+            clip = read_clip(tmp_path / row["path"])
+            names = [str(n) for n in clip["body_names"]]
+            for twin in twins:
+                assert (clip["masks"][0] == names.index(twin) + 1).sum() >= 4, (principle, twin)
     with pytest.raises(ConfigError, match="design"):
         generate(GenerateConfig(out=str(tmp_path), conditions=["occluded"], per_condition=1, seed=5), progress=False)

@@ -2,8 +2,11 @@
 
 Run A: object 1 travels (object 2 parked); run B: object 2, of another shape and/or colour,
 travels the same path (object 1 parked). Splicing while hidden swaps the object's identity.
+Design 2: resting twins of both objects stand far back in view from the first frame, so the
+object that re-emerges is never the first sight of its colour: a colour change must be judged
+as a change of this object, not as a new colour in the scene.
 """
-from ..layout import make_object, sample_stage
+from ..layout import make_object, sample_stage, witness
 from ..quadruplet import Pair
 from ..spec import SHAPES, parked
 from .passage import sample_passage
@@ -20,7 +23,11 @@ def sample(rng, condition, frames, fps, design=1):
         rng, "changed", colours[1] if change != "shape" else colours[0], x0, size=size, velocity=velocity,
         shape=other_shape if change != "colour" else first.shape,
     )
-    a = stage.scene(rng, (first, parked(second, 1), occluder))
+    bodies = [first, parked(second, 1), occluder]
+    if design >= 2:
+        bodies += [witness(rng, f"twin{k}", body)
+                   for k, body in enumerate((first, second))]
+    a = stage.scene(rng, bodies)
     b = a.replace_body(parked(first, 0)).replace_body(second)
     axes.update(change=change, shapes=[first.shape, second.shape], size=size, n_objects=1 + stage.n_distractors)
     return Pair(a, b, ("object", "changed"), axes=axes)
