@@ -116,5 +116,12 @@ def test_design_2_splices_only_behind_an_occluder_in_view(tmp_path):
             names = [str(n) for n in clip["body_names"]]
             for twin in twins:
                 assert (clip["masks"][0] == names.index(twin) + 1).sum() >= 4, (principle, twin)
+    # Solidity's box rebounds off the wall at the designed 0.9 of its speed (within 10 %).
+    record = json.loads((tmp_path / "items" / "solidity-occluded-0000.json").read_text())
+    run_a = next(r for r in record["rows"] if record["meta"]["roles"][r["clip_id"]] == "A")
+    clip = read_clip(tmp_path / run_a["path"])
+    v = np.diff(clip["positions"][:, [str(n) for n in clip["body_names"]].index("object"), 0])
+    turn = int(np.argmax(np.sign(v) != np.sign(v[0])))
+    assert turn > 1 and abs(abs(v[turn + 1:]).mean() / abs(v[:turn - 1]).mean() - 0.9) <= 0.09
     with pytest.raises(ConfigError, match="design"):
         generate(GenerateConfig(out=str(tmp_path), conditions=["occluded"], per_condition=1, seed=5), progress=False)
