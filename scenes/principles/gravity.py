@@ -12,7 +12,7 @@ instead clip 1 is run A's shelf (gap) with run B's object (floats across), clip 
 shelf (bridge) with run A's object (drops through it).
 Design 2 (issue 12): in design 1 the object (~2.2 m/s) hit the far edge of the gap and stopped
 under it, behind the screen, so "fell through a continuous shelf" looked like "stopped behind
-the screen". Now it arrives slowly enough (0.7-1.1 m/s, already on the shelf in view) to drop
+the screen". Now it arrives slowly enough (0.8-1.1 m/s, already on the shelf in view) to drop
 cleanly through the gap, lands (restitution 0) and slides on along the frictionless floor,
 under the far shelf and out from behind the screen: the fall's outcome is on screen.
 """
