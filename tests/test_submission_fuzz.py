@@ -30,7 +30,8 @@ json_values = st.recursive(st.none() | st.booleans() | st.integers() | st.floats
 def valid(voe_mini, tmp_path_factory):
     data, _, _ = voe_mini
     out = tmp_path_factory.mktemp("valid")
-    evaluate(ModelRef("frame-diff"), data, out, cache=tmp_path_factory.mktemp("cache"), progress=False)
+    # submit recomputes the metrics with the suite's frozen nulls: this run needs none of its own
+    evaluate(ModelRef("frame-diff"), data, out, cache=tmp_path_factory.mktemp("cache"), null_seeds=0, progress=False)
     (out / "card.json").write_text(json.dumps(CARD))
     validate(out)  # the unmutated submission is accepted
     return out
