@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from voebench.models.registry import AUDIT_PROBES
-from voebench.scenes.camera import OCCLUDER_ROLES, hidden_in_view, parked
+from voebench.scenes.camera import MIN_VISIBLE_PIXELS, OCCLUDER_ROLES, hidden_in_view, parked, visible_pixels
 from voebench.scenes.dataset import DatasetError, atomic_write_text, read_clip, read_json, read_manifest
 from voebench.scenes.design import CELLS
 
@@ -39,7 +39,6 @@ from .runner import ModelRef, score_dataset
 
 ALPHA = 0.05
 CHECKS = ("roles", "frames", "transitions", "hidden", "in_view", "outcome")
-MIN_VISIBLE_PIXELS = 4  # as the generator's "seen" (scenes/quadruplet.py)
 MOVING = 0.05  # metres: a body that never gets further than this from its start is static (a wall, a bridge)
 ROLE_ORDER = ("A", "B", "AB", "BA")
 
@@ -75,7 +74,7 @@ def quadruplet_checks(directory: Path, record: dict) -> dict:
     if not occluded:
         return out
     ids = [int(i) for i in meta["manipulated_ids"]]
-    out["hidden"] = all(not np.isin(clips[r]["masks"][splice], ids).any() for r in ("A", "B"))
+    out["hidden"] = all(visible_pixels(clips[r]["masks"][splice:splice + 1], ids)[0] == 0 for r in ("A", "B"))
     spec = meta.get("spec")
     if spec is None:
         return out
@@ -94,7 +93,7 @@ def quadruplet_checks(directory: Path, record: dict) -> dict:
             track = clip["positions"][:, body - 1]
             if np.linalg.norm(track - track[0], axis=1).max() < MOVING:
                 continue
-            seen = (clip["masks"] == body).reshape(len(clip["masks"]), -1).sum(axis=1) >= MIN_VISIBLE_PIXELS
+            seen = visible_pixels(clip["masks"], [body]) >= MIN_VISIBLE_PIXELS
             outcome &= bool(seen[:splice].any() and seen[splice + 1:].any())
     out["in_view"], out["outcome"] = in_view, outcome
     return out

@@ -1,14 +1,22 @@
-"""Where a point of the world appears in the picture: the pinhole camera PyBullet renders with
-(computeViewMatrix with z up, computeProjectionMatrixFOV with aspect 1; row 0 at the top).
-Plain numpy, so the audit can ask it of recorded states without PyBullet."""
+"""What of a body is on screen: its pixels in the masks, and where a point of the world appears
+in the picture (the pinhole camera PyBullet renders with: computeViewMatrix with z up,
+computeProjectionMatrixFOV with aspect 1; row 0 at the top). Plain numpy, so the generator and
+the audit share it and the audit needs no PyBullet."""
 from __future__ import annotations
 
 import math
 
 import numpy as np
 
+from .spec import PARKING_X
+
 OCCLUDER_ROLES = ("screen", "wall", "support")  # bodies that can hide another body
-PARKED_X = 30.0  # bodies absent by design wait at x >= 40 m (spec.PARKING_X), far out of view
+MIN_VISIBLE_PIXELS = 4  # "seen": a violation must be seen, not guessed from a sliver
+
+
+def visible_pixels(masks: np.ndarray, ids) -> np.ndarray:
+    """Number of pixels of the given bodies (mask values) in each frame of a [T, H, W] mask stack."""
+    return np.isin(masks, ids).sum(axis=(1, 2))
 
 
 def project(points: np.ndarray, camera: dict, resolution: int) -> np.ndarray:
@@ -39,5 +47,6 @@ def hidden_in_view(positions: np.ndarray, masks: np.ndarray, body: int, occluder
 
 
 def parked(positions: np.ndarray, body: int) -> bool:
-    """Absent by design for the whole clip (e.g. permanence's empty run)."""
-    return bool(positions[:, body - 1, 0].min() >= PARKED_X)
+    """Absent by design for the whole clip (e.g. permanence's empty run): waiting at spec.parked's
+    place, x >= PARKING_X (a metre of slack for a resting body's jitter)."""
+    return bool(positions[:, body - 1, 0].min() >= PARKING_X - 1.0)

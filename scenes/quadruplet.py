@@ -19,12 +19,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .camera import OCCLUDER_ROLES, hidden_in_view, parked
+from .camera import MIN_VISIBLE_PIXELS, OCCLUDER_ROLES, hidden_in_view, parked, visible_pixels
 from .design import CONDITIONS
 from .spec import SceneSpec
 from .world import States, World, simulate_and_render
 
-MIN_VISIBLE_PIXELS = 4  # a "visible" violation must be seen, not guessed from a sliver
 
 
 class Reject(Exception):
@@ -64,11 +63,6 @@ class Quadruplet:
 def manipulated_ids(spec: SceneSpec, names: tuple[str, ...]) -> tuple[int, ...]:
     index = {b.name: i + 1 for i, b in enumerate(spec.bodies)}
     return tuple(index[n] for n in names)
-
-
-def visible_pixels(masks: np.ndarray, ids: tuple[int, ...]) -> np.ndarray:
-    """Number of pixels of the given bodies in each frame of a [T, H, W] mask stack."""
-    return np.isin(masks, ids).sum(axis=(1, 2))
 
 
 def differs(x: np.ndarray, y: np.ndarray) -> np.ndarray:
