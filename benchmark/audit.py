@@ -15,7 +15,9 @@ Cues: a battery of shortcut probes (models/registry.py AUDIT_PROBES), scored lik
 quadruplet relative accuracy with mean aggregation. Exact binomial tests over each cell's
 non-tied quadruplets, Holm-corrected over all probes x cells: on an occluded cell a probe must not
 differ from 50 % (two-sided), on a visible cell it must not be below 50 % (a cue that punishes a
-model for noticing motion). The verdict fails a cell for a structural failure or such a probe.
+model for noticing motion). The verdict fails a cell for a structural failure or such a probe,
+except a cue the design declares inherent (scenes/design.py INHERENT_CUES, with its reason) that
+runs against the violation (below 50 %): it is reported, and cannot inflate a score.
 """
 from __future__ import annotations
 
@@ -27,9 +29,9 @@ import numpy as np
 import pandas as pd
 
 from voebench.models.registry import AUDIT_PROBES
-from voebench.scenes.camera import MIN_VISIBLE_PIXELS, OCCLUDER_ROLES, hidden_in_view, parked, visible_pixels
+from voebench.scenes.camera import OCCLUDER_ROLES, hidden_in_view, parked, seen_window, visible_pixels
 from voebench.scenes.dataset import DatasetError, atomic_write_text, read_clip, read_json, read_manifest
-from voebench.scenes.design import CELLS
+from voebench.scenes.design import CELLS, INHERENT_CUES
 
 from .evaluate import attach_labels
 from .formatting import p_value, pct
@@ -39,7 +41,6 @@ from .runner import ModelRef, score_dataset
 
 ALPHA = 0.05
 CHECKS = ("roles", "frames", "transitions", "hidden", "in_view", "outcome")
-MOVING = 0.05  # metres: a body that never gets further than this from its start is static (a wall, a bridge)
 ROLE_ORDER = ("A", "B", "AB", "BA")
 
 
@@ -90,11 +91,8 @@ def quadruplet_checks(directory: Path, record: dict) -> dict:
                 continue
             in_view &= bool(hidden_in_view(clip["positions"][splice:splice + 1], clip["masks"][splice:splice + 1],
                                            body, occluder_ids, camera)[0])
-            track = clip["positions"][:, body - 1]
-            if np.linalg.norm(track - track[0], axis=1).max() < MOVING:
-                continue
-            seen = visible_pixels(clip["masks"], [body]) >= MIN_VISIBLE_PIXELS
-            outcome &= bool(seen[:splice].any() and seen[splice + 1:].any())
+            window = seen_window(clip["positions"], clip["masks"], body)
+            outcome &= window is None or window[0] < splice < window[1]
     out["in_view"], out["outcome"] = in_view, outcome
     return out
 
@@ -147,7 +145,7 @@ def probe_table(directory: Path, probes: tuple[str, ...] = AUDIT_PROBES, cache: 
 
 # --- verdict -----------------------------------------------------------------------------------
 
-def verdicts(checks: pd.DataFrame, probes: pd.DataFrame) -> list[dict]:
+def verdicts(checks: pd.DataFrame, probes: pd.DataFrame, design: int = 1) -> list[dict]:
     out = []
     for principle, condition in CELLS:
         quads = checks[(checks.principle == principle) & (checks.condition == condition)]
@@ -155,11 +153,16 @@ def verdicts(checks: pd.DataFrame, probes: pd.DataFrame) -> list[dict]:
             continue
         failed = {c: int((quads[c] == False).sum()) for c in CHECKS if quads[c].notna().any()}  # noqa: E712
         cues = probes[(probes.principle == principle) & (probes.condition == condition) & probes.cue]
+        declared = INHERENT_CUES.get(design, {}).get((principle, condition), {})
+        inherent = [r for r in cues.itertuples() if r.probe in declared and r.accuracy < 0.5]
         problems = [f"{c} fails in {k}/{len(quads)}" for c, k in failed.items() if k]
-        problems += [f"{r.probe} {pct(r.accuracy)} % (p {p_value(r.p_holm)})" for r in cues.itertuples()]
+        problems += [f"{r.probe} {pct(r.accuracy)} % (p {p_value(r.p_holm)})" for r in cues.itertuples()
+                     if r not in inherent]
         unchecked = [c for c in CHECKS if quads[c].isna().all() and _applies(c, condition, quads)]
         out.append({"principle": principle, "condition": condition, "quadruplets": len(quads),
-                    "failed": failed, "unchecked": unchecked, "problems": problems, "pass": not problems})
+                    "failed": failed, "unchecked": unchecked, "problems": problems, "pass": not problems,
+                    "inherent": {r.probe: {"accuracy": r.accuracy, "p_holm": r.p_holm, "why": declared[r.probe]}
+                                 for r in inherent}})
     return out
 
 
@@ -171,12 +174,19 @@ def _applies(check: str, condition: str, quads: pd.DataFrame) -> bool:
 
 def markdown(result: dict) -> str:
     probes = pd.DataFrame(result["probes"])
-    lines = [f"# Audit of {result['directory']} (content hash {result['content_hash'][:16]})", "",
-             f"{result['quadruplets']} quadruplets. Verdict: {result['passed']}/{len(result['cells'])} cells pass.",
+    inherent = [c for c in result["cells"] if c.get("inherent")]
+    lines = [f"# Audit of {result['directory']} (content hash {result['content_hash'][:16]}, design "
+             f"{result.get('design', 1)})", "",
+             f"{result['quadruplets']} quadruplets. Verdict: {result['passed']}/{len(result['cells'])} cells pass"
+             + (f" ({sum(c['pass'] for c in inherent)} of them with a cue the design declares inherent)." if inherent
+                else "."),
              "", "| cell | quadruplets | verdict | problems | not checked |", "|---|---|---|---|---|"]
     for c in result["cells"]:
-        lines.append(f"| {c['principle']} {c['condition']} | {c['quadruplets']} | {'pass' if c['pass'] else 'FAIL'} | "
-                     f"{'; '.join(c['problems']) or '–'} | {', '.join(c['unchecked']) or '–'} |")
+        verdict = ("pass, inherent cue" if c.get("inherent") else "pass") if c["pass"] else "FAIL"
+        problems = c["problems"] + [f"inherent: {n} {pct(v['accuracy'])} % (p {p_value(v['p_holm'])})"
+                                    for n, v in c.get("inherent", {}).items()]
+        lines.append(f"| {c['principle']} {c['condition']} | {c['quadruplets']} | {verdict} | "
+                     f"{'; '.join(problems) or '–'} | {', '.join(c['unchecked']) or '–'} |")
     names = list(dict.fromkeys(probes["probe"]))
     lines += ["", "Probe accuracy % (Holm-corrected p; occluded: two-sided, visible: below 50 %; "
               f"* = significant at {ALPHA}):", "", "| cell | " + " | ".join(names) + " |",
@@ -187,6 +197,14 @@ def markdown(result: dict) -> str:
             continue
         lines.append(f"| {principle} {condition} | " + " | ".join(
             f"{pct(cell.accuracy[n])} ({p_value(cell.p_holm[n])}){'*' if cell.cue[n] else ''}" for n in names) + " |")
+    reasons: dict[str, list[str]] = {}
+    for c in inherent:
+        for n, v in c["inherent"].items():
+            reasons.setdefault(v["why"], []).append(f"{c['principle']} {c['condition']} {n}")
+    if reasons:
+        lines += ["", "Inherent cues (declared in scenes/design.py INHERENT_CUES; they run against the violation, "
+                  "so they cannot inflate a score):", ""]
+        lines += [f"- {', '.join(where)}: {why}." for why, where in reasons.items()]
     return "\n".join(lines) + "\n"
 
 
@@ -199,8 +217,10 @@ def audit(directory: str | Path, out: str | Path | None = None, probes: tuple[st
     info = load_info(directory)
     checks = structure(directory, progress)
     table = probe_table(directory, probes, cache, workers, progress)
-    cells = verdicts(checks, table)
-    result = {"directory": str(directory), "content_hash": info["content_hash"], "quadruplets": len(checks),
+    design = int(info.get("config", {}).get("design", 1))
+    cells = verdicts(checks, table, design)
+    result = {"directory": str(directory), "content_hash": info["content_hash"], "design": design,
+              "quadruplets": len(checks),
               "cells": cells, "passed": sum(c["pass"] for c in cells),
               "checks": json_safe(checks.to_dict("records")), "probes": json_safe(table.to_dict("records"))}
     if out is not None:

@@ -175,6 +175,7 @@ def quadruplet_table(clips: pd.DataFrame, how: str = "mean") -> pd.DataFrame:
             "difference": quadruplet, "accuracy": float(decide(quadruplet, band)),
             "effect": reveal_effect(imp, pos, frames, band, spread),
             "pairwise": float(decide(pairs, band).mean()),
+            "pair_decisions": dict(zip(imp["clip_id"], decide(pairs, band).tolist())),
             "clip_scores": agg,
         })
     return pd.DataFrame(rows)
@@ -346,6 +347,23 @@ def detections(table: pd.DataFrame) -> dict[tuple[str, str], dict]:
     return cells
 
 
+def by_violation(clips: pd.DataFrame, table: pd.DataFrame) -> list[dict]:
+    """Accuracy per law broken (the manifest's `violation` column), per cell: each impossible clip
+    against the possible clip sharing its prefix (the pairwise comparison: unlike the quadruplet
+    sum it does not cancel frame-local cues, so read it beside the cell's headline). Empty for
+    suites generated before the column existed."""
+    if "violation" not in clips or not (clips["violation"].fillna("") != "").any():
+        return []
+    decisions = {cid: d for row in table["pair_decisions"] for cid, d in row.items()}
+    imp = clips[clips["possible"] == 0].assign(decision=lambda d: d["clip_id"].map(decisions))
+    rows = []
+    for (principle, condition, law), g in imp.groupby(["principle", "condition", "violation"], sort=True):
+        d = g["decision"].to_numpy(float)
+        rows.append({"principle": principle, "condition": condition, "violation": law, "clips": len(d),
+                     "pairwise_accuracy": float(d.mean()), "p_sign": sign_test(int((d == 1).sum()), len(d))})
+    return rows
+
+
 def compute_metrics(clips: pd.DataFrame, null_runs: list[pd.DataFrame] | None = None) -> dict:
     """All metrics, for both aggregations, per cell, per principle, per condition and overall.
 
@@ -376,5 +394,6 @@ def compute_metrics(clips: pd.DataFrame, null_runs: list[pd.DataFrame] | None = 
         if how == "mean":
             for (principle, condition), d in detections(table).items():
                 result["cells"][principle][condition].update(p_sign_holm=d["p_sign_holm"], detected=d["detected"])
+            result["by_violation"] = by_violation(clips, table)
         out[how] = result
     return out

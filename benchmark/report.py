@@ -46,6 +46,16 @@ def markdown(result: dict) -> str:
                          f"{effect(group['effect'])} | | {detected_cells(mean, name)} cells | "
                          f"{effect(group.get('effect_vs_null'))} ({p_value(group.get('p_vs_null'))}) | "
                          f"{pct(group['pairwise_accuracy'])} | {pct(group['auc'])} | {pct(group['localisation'])} | |")
+    mixed = [r for r in mean.get("by_violation", [])
+             if sum(o["principle"] == r["principle"] and o["condition"] == r["condition"]
+                    for o in mean["by_violation"]) > 1]
+    if mixed:
+        lines += ["", "Cells whose impossible clips break two laws, accuracy per law broken (each impossible clip "
+                  "against the possible clip sharing its prefix; this pairwise view does not cancel frame-local "
+                  "cues):", "", "| principle | condition | law broken | clips | pairwise accuracy | p |",
+                  "|---|---|---|---|---|---|"]
+        lines += [f"| {r['principle']} | {r['condition']} | {r['violation']} | {r['clips']} | "
+                  f"{pct(r['pairwise_accuracy'])} | {p_value(r['p_sign'])} |" for r in mixed]
     return "\n".join(lines) + "\n"
 
 

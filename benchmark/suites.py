@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 SUITE_DIR = Path(__file__).parent / "suites"
-LABEL_COLUMNS = ("clip_id", "principle", "condition", "quad_id", "possible", "reveal_frame", "partner")
+LABEL_COLUMNS = ("clip_id", "principle", "condition", "quad_id", "possible", "reveal_frame", "partner", "violation")
 
 
 class SuiteError(ValueError):
@@ -51,7 +51,10 @@ class Suite:
     def labels(self) -> pd.DataFrame:
         if not self.labels_path.exists():
             raise SuiteError(f"suite {self.name} has no frozen labels ({self.labels_path})")
-        return pd.read_csv(self.labels_path, keep_default_na=False, dtype={"partner": str})
+        labels = pd.read_csv(self.labels_path, keep_default_na=False, dtype={"partner": str, "violation": str})
+        if "violation" not in labels:  # frozen before the column existed
+            labels["violation"] = ""
+        return labels
 
     def null_runs(self) -> list[pd.DataFrame]:
         """The untrained-null scores joined with the labels, one table per seed."""

@@ -12,6 +12,7 @@ from .spec import PARKING_X
 
 OCCLUDER_ROLES = ("screen", "wall", "support")  # bodies that can hide another body
 MIN_VISIBLE_PIXELS = 4  # "seen": a violation must be seen, not guessed from a sliver
+MOVING = 0.05  # metres: a body that never gets further than this from its start is static (a wall, a bridge)
 
 
 def visible_pixels(masks: np.ndarray, ids) -> np.ndarray:
@@ -50,3 +51,14 @@ def parked(positions: np.ndarray, body: int) -> bool:
     """Absent by design for the whole clip (e.g. permanence's empty run): waiting at spec.parked's
     place, x >= PARKING_X (a metre of slack for a resting body's jitter)."""
     return bool(positions[:, body - 1, 0].min() >= PARKING_X - 1.0)
+
+
+def seen_window(positions: np.ndarray, masks: np.ndarray, body: int) -> tuple[int, int] | None:
+    """First and last frame where a moving body is seen (>= MIN_VISIBLE_PIXELS); None for a body that
+    does not move (nothing to judge) or is absent by design. A splice s tests an outcome on screen
+    only if first < s < last: the body was seen going in and is seen again afterwards (issue 12)."""
+    track = positions[:, body - 1]
+    if parked(positions, body) or np.linalg.norm(track - track[0], axis=1).max() < MOVING:
+        return None
+    seen = np.flatnonzero(visible_pixels(masks, [body]) >= MIN_VISIBLE_PIXELS)
+    return (int(seen[0]), int(seen[-1])) if len(seen) else (-1, -1)

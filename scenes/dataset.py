@@ -21,7 +21,9 @@ from pathlib import Path
 import numpy as np
 
 MANIFEST_COLUMNS = ("clip_id", "split", "principle", "condition", "quad_id", "possible", "violation_frame",
-                    "reveal_frame", "n_objects", "seed", "path", "sha256")
+                    "reveal_frame", "n_objects", "seed", "path", "sha256", "violation")
+# Suites generated before `violation` (issue 12) read as before, with an empty violation.
+LEGACY_COLUMNS = MANIFEST_COLUMNS[:-1]
 CLIP_ARRAYS = ("frames", "masks")
 
 
@@ -97,9 +99,9 @@ def read_manifest(directory: Path) -> list[dict]:
         raise DatasetError(f"{path}: no manifest (is {directory} a voebench dataset?)")
     with open(path, newline="") as f:
         reader = csv.DictReader(f)
-        if tuple(reader.fieldnames or ()) != MANIFEST_COLUMNS:
+        if tuple(reader.fieldnames or ()) not in (MANIFEST_COLUMNS, LEGACY_COLUMNS):
             raise DatasetError(f"{path}: columns must be {', '.join(MANIFEST_COLUMNS)}; found {reader.fieldnames}")
-        rows = list(reader)
+        rows = [{"violation": "", **row} for row in reader]
     seen = set()
     for i, row in enumerate(rows, start=2):
         if row["clip_id"] in seen:

@@ -16,5 +16,21 @@ CELLS = tuple((p, c) for p in PRINCIPLES for c in CONDITIONS)
 DESIGNS = (1, 2)
 DEFAULT_DESIGN = 1
 
+# The law each impossible clip breaks (manifest column `violation`): (clip A->B, clip B->A).
+# Most quadruplets break their principle twice; in solidity and gravity the converse clip breaks
+# another law ("bounces off nothing" is inertia, "sinks through the bridge" solidity), so
+# accuracy is also reported per violation type (benchmark/metrics.py, by_violation).
+VIOLATIONS = {p: (p, p) for p in PRINCIPLES} | {"solidity": ("solidity", "inertia"), "gravity": ("gravity", "solidity")}
+
+# Cues the design cannot remove, named with the reason (issue 12). The audit reports them and does
+# not fail a cell for them, and only while they run *against* the violation (accuracy below
+# 50 %: they make the impossible clips look less surprising, so they cannot inflate a score).
+_REVISIT = ("the impossible pair crosses the gap twice and never where each possible run crosses it once: a probe "
+            "that compares a frame with the rest of its clip or with a memory of earlier frames finds the repeated "
+            "crossing familiar and the clip that never crosses uneventful. The cue is the teleport itself, seen by "
+            "memory without physics")
+INHERENT_CUES = {2: {("continuity", "occluded"): {"frame-oddness": _REVISIT, "background-change": _REVISIT},
+                     ("continuity", "visible"): {"frame-oddness": _REVISIT, "background-change": _REVISIT}}}
+
 DEFAULT_PER_CONDITION = 20  # test quadruplets per cell
 DEFAULT_TRAIN_CLIPS = 200  # playground clips

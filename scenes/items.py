@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .dataset import encode_clip, sha256_bytes
+from .design import VIOLATIONS
 from .principles import principle
 from .quadruplet import Clip, Pair, Reject, build_quadruplet
 from .spec import SceneSpec
@@ -103,6 +104,7 @@ def build_item(item: Item, settings: Settings) -> dict:
             "violation_frame": clip.violation_frame, "reveal_frame": clip.reveal_frame,
             "n_objects": int(meta.get("axes", {}).get("n_objects", 0)), "seed": s,
             "path": f"clips/{clip_id}.npz", "sha256": sha256_bytes(data),
+            "violation": "" if clip.possible or not test else VIOLATIONS[item.principle][len(rows) - 2],
         })
     # The role of each clip in the quadruplet (A, B, A→B, B→A) for previews and tests.
     meta["roles"] = {row["clip_id"]: role for row, role in zip(rows, ("A", "B", "AB", "BA"))}

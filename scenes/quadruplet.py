@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .camera import MIN_VISIBLE_PIXELS, OCCLUDER_ROLES, hidden_in_view, parked, visible_pixels
+from .camera import MIN_VISIBLE_PIXELS, OCCLUDER_ROLES, hidden_in_view, parked, seen_window, visible_pixels
 from .design import CONDITIONS
 from .spec import SceneSpec
 from .world import States, World, simulate_and_render
@@ -87,9 +87,22 @@ def hidden_behind(spec: SceneSpec, states: States, masks: np.ndarray, ids: tuple
     return out
 
 
+def judged_on_screen(states: States, masks: np.ndarray, ids: tuple[int, ...]) -> np.ndarray:
+    """Per frame s: every moving manipulated body present in this run is seen before s and again
+    after it, so a splice at s leaves the outcome a viewer must judge on screen (design 2)."""
+    out = np.ones(len(masks), dtype=bool)
+    frames = np.arange(len(masks))
+    for body in ids:
+        window = seen_window(states.positions, masks, body)
+        if window is not None:
+            out &= (window[0] < frames) & (frames < window[1])
+    return out
+
+
 def splice_candidates(pair: Pair, condition: str, fa, fb, ma, mb, ids, behind=None) -> list[int]:
     """Frames where the runs may be spliced. `behind` (design 2): per frame, the manipulated
-    bodies of both runs are hidden behind an occluder inside the view."""
+    bodies of both runs are hidden behind an occluder inside the view and were seen before and
+    are seen again after it."""
     T = len(fa)
     diff = differs(fa, fb)
     vis_a, vis_b = visible_pixels(ma, ids), visible_pixels(mb, ids)
@@ -125,7 +138,8 @@ def build_quadruplet(pair: Pair, condition: str, resolution: int, rng: np.random
     if pair.design == "splice":
         behind = None
         if design >= 2 and condition == "occluded":
-            behind = hidden_behind(pair.a, sa, ma, ids) & hidden_behind(pair.b, sb, mb, ids)
+            behind = (hidden_behind(pair.a, sa, ma, ids) & hidden_behind(pair.b, sb, mb, ids)
+                      & judged_on_screen(sa, ma, ids) & judged_on_screen(sb, mb, ids))
         candidates = splice_candidates(pair, condition, fa, fb, ma, mb, ids, behind)
         if not candidates:
             raise Reject(f"no {condition} splice frame")

@@ -9,7 +9,7 @@ from voebench.benchmark.audit import CHECKS, quadruplet_checks, structure, two_s
 from voebench.scenes.camera import project
 from voebench.cli import main as cli
 from voebench.models.registry import AUDIT_PROBES
-from voebench.scenes.dataset import read_clip
+from voebench.scenes.dataset import read_clip, read_manifest
 from voebench.scenes.design import CELLS
 from voebench.scenes.generate import ConfigError, GenerateConfig, generate
 
@@ -105,8 +105,14 @@ def test_design_2_splices_only_behind_an_occluder_in_view(tmp_path):
              progress=False)
     checks = structure(tmp_path, progress=False)
     assert len(checks) == 7
-    for check in ("roles", "hidden", "in_view"):
+    # ... and the outcome a viewer judges is on screen: every moving manipulated body is seen before
+    # the splice and again after it, in both possible runs (causality's heavier mover rolls out).
+    for check in ("roles", "hidden", "in_view", "outcome"):
         assert checks[check].all(), checks[["quad_id", check]]
+    # Continuity's two runs share one lane: the teleport is the only difference.
+    record = json.loads((tmp_path / "items" / "continuity-occluded-0000.json").read_text())
+    lanes = {scene["bodies"][0]["position"][1] for scene in record["meta"]["spec"]["scenes"]}
+    assert len(lanes) == 1, lanes
     assert json.loads((tmp_path / "dataset.json").read_text())["config"]["design"] == 2
     # Colour memory is balanced: each object's twin is on screen from the first frame of every clip.
     for principle, twins in (("permanence", ["twin"]), ("immutability", ["twin0", "twin1"])):
@@ -125,3 +131,52 @@ def test_design_2_splices_only_behind_an_occluder_in_view(tmp_path):
     assert turn > 1 and abs(abs(v[turn + 1:]).mean() / abs(v[:turn - 1]).mean() - 0.9) <= 0.09
     with pytest.raises(ConfigError, match="design"):
         generate(GenerateConfig(out=str(tmp_path), conditions=["occluded"], per_condition=1, seed=5), progress=False)
+
+
+def test_design_2_crossed_cells_hide_the_object_once_in_each_pair(tmp_path):
+    """Matched occlusion (design 2): in visible solidity the possible run without a wall passes
+    behind a post, in visible gravity the run with the gap falls behind a kerb, so partial hiding
+    happens in one possible and one impossible clip; the manifest names the law each impossible
+    clip breaks."""
+    generate(GenerateConfig(out=str(tmp_path), principles=["solidity", "gravity"], conditions=["visible"],
+                            per_condition=1, seed=5, design=2), progress=False)
+    rows = read_manifest(tmp_path)
+    for principle, occluder, laws in (("solidity", "post", {"solidity", "inertia"}),
+                                      ("gravity", "kerb", {"gravity", "solidity"})):
+        record = json.loads((tmp_path / "items" / f"{principle}-visible-0000.json").read_text())
+        seen = []
+        for row in record["rows"]:
+            clip = read_clip(tmp_path / row["path"])
+            occ = [str(n) for n in clip["body_names"]].index(occluder) + 1
+            if (clip["masks"] == occ).any(axis=(1, 2)).all():
+                seen.append(record["meta"]["roles"][row["clip_id"]])
+        # The occluder stands in one scene only (the wall-less one, the one with the gap), which a
+        # possible clip and the impossible clip with that scene show.
+        assert sorted(seen) == (["B", "BA"] if principle == "solidity" else ["A", "AB"])
+        assert {r["violation"] for r in rows if r["principle"] == principle and not r["possible"]} == laws
+        assert all(r["violation"] == "" for r in rows if r["possible"])
+
+
+def test_only_a_declared_cue_against_the_violation_is_excused():
+    """A cue named in INHERENT_CUES passes its cell only while it runs against the violation; the same
+    probe above 50 %, or an undeclared one, fails the cell."""
+    import pandas as pd
+
+    from voebench.benchmark.audit import verdicts
+    from voebench.scenes.design import INHERENT_CUES
+
+    (principle, condition), declared = next(iter(INHERENT_CUES[2].items()))
+    probe = next(iter(declared))
+    checks = pd.DataFrame([{"principle": principle, "condition": condition, "design": "splice",
+                            **dict.fromkeys(CHECKS, True)}])
+
+    def verdict(name, accuracy, design=2):
+        probes = pd.DataFrame([{"probe": name, "principle": principle, "condition": condition, "accuracy": accuracy,
+                                "p_holm": 1e-4, "cue": True}])
+        return verdicts(checks, probes, design)[0]
+
+    assert verdict(probe, 0.0)["pass"] and probe in verdict(probe, 0.0)["inherent"]
+    assert not verdict(probe, 1.0)["pass"]  # a cue that would inflate a score is never excused
+    assert not verdict(probe, 0.0, design=1)["pass"]  # declared for design 2 only
+    undeclared = next(p for p in AUDIT_PROBES if p not in declared)
+    assert not verdict(undeclared, 0.0)["pass"]

@@ -157,3 +157,18 @@ def test_malformed_quadruplet_is_an_error():
     rows[2]["possible"] = 1
     with pytest.raises(ValueError, match="quadruplet q"):
         quadruplet_table(pd.DataFrame(rows))
+
+
+def test_accuracy_per_law_broken():
+    """by_violation: each impossible clip against its prefix partner, grouped by the law it breaks;
+    absent for suites without the column."""
+    rows = [r for i in range(3) for r in quad(f"q{i}", [1] * 4, [1] * 4, [1, 1, 5, 5], [1, 1, 0, 0],
+                                                   principle="solidity", condition="visible")]
+    for r in rows:
+        r["violation"] = {"A": "", "B": "", "AB": "solidity", "BA": "inertia"}[r["clip_id"][2:]]
+    laws = {r["violation"]: r for r in compute_metrics(pd.DataFrame(rows))["mean"]["by_violation"]}
+    assert set(laws) == {"solidity", "inertia"}
+    assert laws["solidity"]["pairwise_accuracy"] == 1.0 and laws["solidity"]["clips"] == 3
+    assert laws["inertia"]["pairwise_accuracy"] == 0.0
+    assert laws["solidity"]["p_sign"] == pytest.approx(1 / 8)
+    assert compute_metrics(table(quad("q", [1] * 4, [1] * 4, [1] * 4, [1] * 4)))["mean"]["by_violation"] == []

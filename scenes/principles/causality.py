@@ -6,10 +6,16 @@ delayed by a few frames. Splicing while the mover is hidden and the target still
 gives a launch too early (the target starts before anything can have reached it) and a
 launch too late (it is hit and does not move). Visible (crossed): run B has no mover;
 clip 1 shows the mover hitting a target that stays put, clip 2 the target leaving untouched.
+Design 2, occluded (issue 12): with equal masses the mover stopped behind the screen and was
+never seen again, so the outcome was not all on screen. The mover is now three times as heavy as
+the target: after the elastic contact it rolls on at half its speed (out from behind the
+screen) and the target leaves at 1.5 times it (1-D elastic collision, mass ratio 3).
 """
 from ..layout import ENTRY_X, LANE_PER_SCREEN, SCREEN_HEIGHTS, make_object, sample_stage, screen, speed_to_reach
 from ..quadruplet import Pair
 from ..spec import SHAPES, parked
+
+MOVER_MASS = 3.0  # design 2; the target weighs 1
 
 
 def sample(rng, condition, frames, fps, design=1):
@@ -37,6 +43,8 @@ def sample(rng, condition, frames, fps, design=1):
     # and a launch must leave the mover at rest.
     shape = str(rng.choice(SHAPES))
     mover = make_object(rng, "mover", colours[0], x0, size=size, velocity=(v, 0.0, 0.0), shape=shape)
+    if design >= 2 and condition == "occluded":  # in view (crossed) it must stop dead at a target that stays
+        mover = mover.replace(mass=MOVER_MASS)
     target = make_object(rng, "target", colours[1], x_target, size=size, shape=shape)
     axes.update(speed=abs(v), shape=shape)
     a = stage.scene(rng, [mover, target, *bodies])

@@ -22,12 +22,20 @@ def sample(rng, condition, frames, fps, design=1):
     w1, w2 = rng.uniform(0.65, 0.95, size=2)
     gap = float(rng.uniform(0.5, 0.9))  # visible stretch of lane between the screens
     centre = float(rng.uniform(-0.2, 0.2))
+    if design >= 2:  # narrower screens nearer the middle and a slower object: it is seen before
+        # the first screen and after the second in both runs (the outcome is on screen)
+        w1, w2 = rng.uniform(0.6, 0.8, size=2)
+        gap = float(rng.uniform(0.45, 0.7))
+        centre = float(rng.uniform(-0.1, 0.1))
     x1 = centre - direction * (gap / 2 + w1 / 2)
     x2 = centre + direction * (gap / 2 + w2 / 2)
     height = float(rng.uniform(1.3, 1.4))  # also hides the object in the far lane
     x0 = -direction * ENTRY_X
     t_far = float(rng.uniform(0.4, 0.55)) * frames  # reaches the far screen's centre
     v = speed_to_reach(x0, x2 * LANE_PER_SCREEN, t_far, fps)
+    if design >= 2:
+        v = direction * float(rng.uniform(2.0, 2.6))
+        x0 = x2 * LANE_PER_SCREEN - v * t_far / fps
     delay = round(abs((x2 - x1) * LANE_PER_SCREEN / v) * fps)
     # ~11 px apart in the image at 64x64: the two crossings share no pixel.
     lane_a, lane_b = LANES if rng.random() < 0.5 else LANES[::-1]

@@ -15,13 +15,20 @@ under it, behind the screen, so "fell through a continuous shelf" looked like "s
 the screen". Now it arrives slowly enough (0.8-1.1 m/s, already on the shelf in view) to drop
 cleanly through the gap, lands (restitution 0) and slides on along the frictionless floor,
 under the far shelf and out from behind the screen: the fall's outcome is on screen.
+Visible, design 2 (matched occlusion): sinking through the bridge hides part of the object
+inside the slab, so the impossible pair showed fewer object pixels and motion cues scored it as
+*less* surprising (issue 12). Run A now has a low kerb on the ground in front of the gap: it
+hides the lower part of the object that has fallen through, never one at shelf height, so
+partial hiding happens once in each pair. Its height is drawn around the one that hides as much
+as the bridge does.
 """
-from ..layout import ENTRY_X, lane_to_screen, make_object, rise_lower_keys, sample_stage, screen, speed_to_reach
+from ..layout import ENTRY_X, LANE_PER_SCREEN, lane_to_screen, make_object, rise_lower_keys, sample_stage, screen, speed_to_reach
 from ..quadruplet import Pair
 from ..spec import WALL_COLOUR, Body, parked
 
 THICKNESS, DEPTH = 0.1, 0.6
 SIZES = (0.32, 0.4)  # small enough to slide under the shelf once on the ground
+KERB_HEIGHT = (0.35, 0.61)  # the kerb hides as much as the bridge at about 0.48 (measured, dev seeds)
 
 
 def _slab(name: str, x0: float, x1: float, top: float) -> Body:
@@ -59,8 +66,16 @@ def sample(rng, condition, frames, fps, design=1):
         xs = lane_to_screen(centre, camera)
         bodies.append(screen("screen", xs, width, height, rise_lower_keys(xs, height, (up, up + 4), None)))
         axes.update(screen_motion="rise", screen_width=width)
+    kerb = None
+    if condition == "visible" and design >= 2:
+        kerb_height = float(rng.uniform(*KERB_HEIGHT))
+        kerb = screen("kerb", lane_to_screen(centre, camera), gap / LANE_PER_SCREEN, kerb_height)
+        bodies.append(parked(kerb, 1))
+        axes.update(kerb_height=kerb_height)
     b = stage.scene(rng, bodies)
     a = b.replace_body(parked(bridge, 0))
+    if kerb is not None:
+        a = a.replace_body(kerb)
     if condition == "occluded":
         return Pair(a, b, ("object", "bridge"), axes=axes)
     return Pair(a, b, ("object",), design="crossed", axes=axes)
