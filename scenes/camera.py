@@ -62,3 +62,15 @@ def seen_window(positions: np.ndarray, masks: np.ndarray, body: int) -> tuple[in
         return None
     seen = np.flatnonzero(visible_pixels(masks, [body]) >= MIN_VISIBLE_PIXELS)
     return (int(seen[0]), int(seen[-1])) if len(seen) else (-1, -1)
+
+
+def hidden_then_seen(positions: np.ndarray, masks: np.ndarray, body: int, occluders: list[int], camera: dict) -> bool:
+    """The body is seen, then hidden behind an occluder inside the view, then seen again: the
+    event a model must carry an object through (playground coverage, issue 12)."""
+    seen = visible_pixels(masks, [body]) >= MIN_VISIBLE_PIXELS
+    behind = hidden_in_view(positions, masks, body, occluders, camera) & (visible_pixels(masks, [body]) == 0)
+    first = np.flatnonzero(seen)
+    if not len(first):
+        return False
+    hidden = np.flatnonzero(behind[first[0]:]) + first[0]
+    return bool(len(hidden) and seen[hidden[0]:].any())

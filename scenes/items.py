@@ -70,7 +70,10 @@ def build_item(item: Item, settings: Settings) -> dict:
     s = item_seed(settings.seed, item)
     rng = np.random.default_rng(s)
     if item.split == "train":
-        from .playground import sample_playground
+        if settings.design >= 2:
+            from .playground2 import sample_playground_v2 as sample_playground
+        else:
+            from .playground import sample_playground
 
         spec, axes = sample_playground(rng, settings.frames, settings.fps)
         clips = [_possible(spec, settings.resolution, settings.renderer)]
