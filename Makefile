@@ -33,7 +33,7 @@ clean:
 PLAYGROUND ?= runs/playground
 CKPT ?= models/checkpoints
 checkpoints: $(STAMP)
-	$(VENV)/bin/voebench generate --split train --clips 3000 --seed 100 --workers 2 --out $(PLAYGROUND) --quiet
+	$(VENV)/bin/voebench generate --split train --clips 3000 --seed 100 --design 1 --workers 2 --out $(PLAYGROUND) --quiet
 	$(VENV)/bin/voebench train --model jepa-frame --data $(PLAYGROUND) --out $(CKPT) --seed 0 --steps 2500 --quiet
 	$(VENV)/bin/voebench train --model jepa-frame-gru --data $(PLAYGROUND) --out $(CKPT) --seed 0 --steps 2500 --quiet
 	$(VENV)/bin/voebench train --model vjepa-tubelet --data $(PLAYGROUND) --out $(CKPT) --seed 0 --steps 3500 --quiet

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from voebench.scenes.design import DEMO_SUITE, LEADERBOARD_SUITE  # noqa: F401  (re-exported)
+
 SUITE_DIR = Path(__file__).parent / "suites"
 LABEL_COLUMNS = ("clip_id", "principle", "condition", "quad_id", "possible", "reveal_frame", "partner", "violation")
 
@@ -33,6 +35,7 @@ class Suite:
     reference_pybullet: str
     reference_platform: str
     design: int = 1  # scene design version (scenes/design.py)
+    retired: str = ""  # why the suite left the leaderboard (empty: current)
 
     @property
     def labels_path(self) -> Path:
@@ -73,7 +76,7 @@ def load(name: str) -> Suite:
     ref = d.get("reference", {})
     return Suite(d["name"], d.get("description", ""), int(d["seed"]), int(d["per_condition"]), int(d["resolution"]),
                  int(d["frames"]), ref.get("content_hash", ""), ref.get("pybullet", ""), ref.get("platform", ""),
-                 int(d.get("design", 1)))
+                 int(d.get("design", 1)), d.get("retired", ""))
 
 
 def names() -> list[str]:
@@ -92,6 +95,9 @@ def hash_mismatch(suite: Suite, info: dict) -> str | None:
     """A clear message if a generated suite is not the official one, else None."""
     if info["content_hash"] == suite.content_hash:
         return None
+    if not suite.content_hash:
+        return (f"suite {suite.name} has no reference content hash yet (maintainers: record "
+                f"{info['content_hash']} in {SUITE_DIR / (suite.name + '.toml')} once it is frozen).")
     return (f"suite {suite.name}: generated content hash {info['content_hash'][:16]}… differs from the official "
             f"{suite.content_hash[:16]}… (reference: pybullet {suite.reference_pybullet}, {suite.reference_platform}; "
             f"here: pybullet {info.get('pybullet_package')}, {info.get('platform')}). Scores on this data are not "

@@ -36,11 +36,21 @@ def latest_entries(root: Path, suite: str) -> list[dict]:
     return out
 
 
+def kind(card: dict) -> str:
+    """What a row is, from its card: a world model, a reference (an untrained null, a shortcut or
+    audit probe: what a score means without physics) or a submission. Cards accepted before the
+    field existed show '–'."""
+    if "kind" not in card:
+        return "–"
+    return {"probe": "probe (reference)", "audit probe": "probe (reference)", "null": "null (reference)"}.get(
+        card["kind"], card["kind"])
+
+
 def _row(e: dict) -> dict:
     m = e["metrics"]["mean"]
     o = m["overall"]
     row = {
-        "model": e["card"]["name"], "slug": e["slug"], "version": e["version"], "authors": e["card"]["authors"],
+        "model": e["card"]["name"], "kind": kind(e["card"]), "slug": e["slug"], "version": e["version"], "authors": e["card"]["authors"],
         "accuracy": o["relative_accuracy"], "ci_low": o["relative_accuracy_ci"][0], "ci_high": o["relative_accuracy_ci"][1],
         "effect": o["effect"], "visible": m["conditions"]["visible"]["relative_accuracy"],
         "occluded": m["conditions"]["occluded"]["relative_accuracy"],
@@ -64,7 +74,7 @@ def ranked(entries: list[dict]) -> list[dict]:
     return rows
 
 
-CSV_COLUMNS = ("rank", "model", "version", "accuracy", "ci_low", "ci_high", "effect", "visible", "occluded",
+CSV_COLUMNS = ("rank", "model", "kind", "version", "accuracy", "ci_low", "ci_high", "effect", "visible", "occluded",
                *PRINCIPLES, "localisation", "detected_cells", "parameters", "date")
 
 
@@ -78,14 +88,15 @@ def to_csv(rows: list[dict]) -> str:
 
 
 def to_markdown(rows: list[dict], suite: str) -> str:
-    head = ("| rank | model | accuracy [95% CI] | effect | visible | occluded | "
+    head = ("| rank | model | kind | accuracy [95% CI] | effect | visible | occluded | "
             + " | ".join(p[:5] for p in PRINCIPLES) + " | localisation | detected cells | params | date |")
     lines = [f"# voebench leaderboard — suite {suite}", "",
-             f"Quadruplet relative accuracy (%), mean aggregation, macro over principles; {DETECTED_MEANS}.", "", head,
-             "|" + "---|" * (head.count("|") - 1)]
+             f"Quadruplet relative accuracy (%), mean aggregation, macro over principles; {DETECTED_MEANS}. "
+             "References (untrained nulls, shortcut and audit probes) show what a score means without physics.",
+             "", head, "|" + "---|" * (head.count("|") - 1)]
     for r in rows:
         params = f"{r['parameters'] / 1e6:.1f} M" if r["parameters"] else "–"
-        lines.append(f"| {r['rank']} | {r['model']} | {pct(r['accuracy'])} [{pct(r['ci_low'])}, {pct(r['ci_high'])}] | "
+        lines.append(f"| {r['rank']} | {r['model']} | {r['kind']} | {pct(r['accuracy'])} [{pct(r['ci_low'])}, {pct(r['ci_high'])}] | "
                      f"{effect(r['effect'])} | {pct(r['visible'])} | {pct(r['occluded'])} | "
                      + " | ".join(pct(r[p]) for p in PRINCIPLES)
                      + f" | {pct(r['localisation'])} | {r['detected_cells']}/{len(CELLS)} | {params} | {r['date']} |")
@@ -126,19 +137,31 @@ def gallery(entries: list[dict], suite: suites.Suite, data: Path | None, assets:
     return out
 
 
-def build(suite_name: str = "voe-v1", root: Path = SUBMISSIONS, out: Path = ROOT, data: Path | None = None) -> dict:
+def retired(root: Path) -> list[suites.Suite]:
+    """Retired suites that still have submissions under `root`: their tables stay, under a line on why."""
+    return [s for s in map(suites.load, suites.names()) if s.retired and (Path(root) / s.name).is_dir()]
+
+
+def build(suite_name: str = suites.LEADERBOARD_SUITE, root: Path = SUBMISSIONS, out: Path = ROOT, data: Path | None = None) -> dict:
     suite = suites.load(suite_name)
     entries = latest_entries(root, suite_name)
     rows = ranked(entries)
     out = Path(out)
     atomic_write_text(out / "leaderboard.csv", to_csv(rows))
-    atomic_write_text(out / "LEADERBOARD.md", to_markdown(rows, suite_name))
+    former = [s for s in retired(root) if s.name != suite_name]
+    text = to_markdown(rows, suite_name)
+    for old in former:
+        text += (f"\n## Retired: {old.name}\n\n{old.name} is retired: {old.retired}.\n\n"
+                 + to_markdown(ranked(latest_entries(root, old.name)), old.name).split("\n", 2)[2])
+    atomic_write_text(out / "LEADERBOARD.md", text)
     site = out / "site"
     assets = site / "assets"
     assets.mkdir(parents=True, exist_ok=True)
-    for old in assets.glob("*.gif"):
-        old.unlink()
-    page_data = {"suite": suite_name, "suite_hash": suite.content_hash, "description": suite.description,
+    for gif in assets.glob("*.gif"):
+        gif.unlink()
+    description = suite.description + "".join(f" Retired: {old.name} ({old.retired}); its table is in LEADERBOARD.md."
+                                              for old in former)
+    page_data = {"suite": suite_name, "suite_hash": suite.content_hash, "description": description,
                  "principles": PRINCIPLES, "conditions": CONDITIONS, "rows": rows,
                  "gallery": gallery(entries, suite, data, assets)}
     from .page import render

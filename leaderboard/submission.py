@@ -20,6 +20,7 @@ import shutil
 import tempfile
 from datetime import date
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -53,6 +54,9 @@ class ModelCard(BaseModel):
     training_data: str = Field(default="", max_length=500)
     link: str | None = Field(default=None, max_length=300)
     license: str = Field(default="unspecified", max_length=100)
+    # What the entry is. The bundled references (untrained nulls, shortcut and audit probes) say so,
+    # so a reader sees what a score means without physics; anything submitted is "submitted".
+    kind: Literal["submitted", "world model", "null", "probe", "audit probe"] = "submitted"
 
     @field_validator("link")
     @classmethod

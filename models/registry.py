@@ -51,7 +51,8 @@ class ModelRecord:
     def card(self, parameters: int | None = None) -> dict:
         """The leaderboard's model card (voebench submit) for a bundled model."""
         return {"name": self.name, "authors": AUTHORS, "description": self.description, "parameters": parameters,
-                "training_data": PLAYGROUND_DATA if self.trainable else "none", "link": None, "license": "MIT"}
+                "training_data": PLAYGROUND_DATA if self.trainable else "none", "link": None, "license": "MIT",
+                "kind": self.kind}
 
 
 def _world_model(name: str, network: str, description: str) -> list[ModelRecord]:

@@ -108,7 +108,8 @@ def _write(net, path: Path, seed: int, step: int, wall: float, info: dict, n_cli
                           "split": "train"},
         "machine": f"{platform.machine()}, {torch.get_num_threads()} torch threads, {platform.system()}",
         "torch": torch.__version__,
-        "reproduce": f"voebench generate --split train --clips {n_clips} --seed {info['seed']} --out DATA && {command}",
+        "reproduce": f"voebench generate --split train --clips {n_clips} --seed {info['seed']} "
+                     f"--design {info.get('config', {}).get('design', 1)} --out DATA && {command}",
         "history": list(history),
     }
     return save(path, dict(net.state_dict()), net.config_dict(), card)

@@ -10,11 +10,11 @@ PRINCIPLES = ("permanence", "continuity", "immutability", "solidity", "gravity",
 CONDITIONS = ("visible", "occluded")
 CELLS = tuple((p, c) for p in PRINCIPLES for c in CONDITIONS)
 
-# Versions of the scene design. 1: voe-v1 and voe-mini, frozen (their clips must not change).
-# 2: in development (issue 12): the rules of `voebench audit` hold by construction. A principle
-# module receives the version and keeps design 1 exactly as it was.
+# Versions of the scene design. 1: voe-v1 and voe-mini (retired), frozen: their clips must not
+# change. 2: voe-v2 and voe-v2-mini (issue 12): the rules of `voebench audit` hold by
+# construction. A principle module receives the version and keeps design 1 exactly as it was.
 DESIGNS = (1, 2)
-DEFAULT_DESIGN = 1
+DEFAULT_DESIGN = 2
 
 # The law each impossible clip breaks (manifest column `violation`): (clip A->B, clip B->A).
 # Most quadruplets break their principle twice; in solidity and gravity the converse clip breaks
@@ -31,6 +31,9 @@ _REVISIT = ("the impossible pair crosses the gap twice and never where each poss
             "memory without physics")
 INHERENT_CUES = {2: {("continuity", "occluded"): {"frame-oddness": _REVISIT, "background-change": _REVISIT},
                      ("continuity", "visible"): {"frame-oddness": _REVISIT, "background-change": _REVISIT}}}
+
+LEADERBOARD_SUITE = "voe-v2"  # the official leaderboard (benchmark/suites/NAME.toml)
+DEMO_SUITE = "voe-v2-mini"  # `make demo` and CI: the first two quadruplets of each voe-v2 cell
 
 DEFAULT_PER_CONDITION = 20  # test quadruplets per cell
 DEFAULT_TRAIN_CLIPS = 200  # playground clips

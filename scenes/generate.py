@@ -108,7 +108,8 @@ def _check_compatible(cfg: GenerateConfig) -> None:
     except (ValueError, KeyError) as e:
         raise ConfigError(f"{path}: unreadable ({e}); remove it or choose another --out") from None
     for key in ("split", "seed", "resolution", "frames", "fps", "renderer", "design"):
-        if old.get(key, DEFAULT_DESIGN if key == "design" else None) != getattr(cfg, key):
+        # a dataset written before design versions existed is design 1
+        if old.get(key, 1 if key == "design" else None) != getattr(cfg, key):
             raise ConfigError(f"{path}: existing dataset has {key}={old.get(key)!r}, not {getattr(cfg, key)!r}; "
                               "use another --out or the same settings")
 

@@ -103,12 +103,17 @@ WITNESS_LANE = 3.0
 WITNESS_HALF_WIDTH = 2.0
 
 
-def witness(rng: np.random.Generator, name: str, like: Body) -> Body:
-    """A resting copy of `like` (shape, size, colour) far back, in view from the first frame
-    (design 2, issue 12): the object's colour is on screen before the object itself, so "appears
-    from nothing" or "changed while hidden" must be judged by count, place and identity — not by
-    a colour seen for the first time."""
+def witness(rng: np.random.Generator, name: str, like: Body, speed: float = 0.0) -> Body:
+    """A copy of `like` (shape, size, colour) far back, in view from the first frame (design 2,
+    issue 12): the object's colour is on screen before the object itself, so "appears from
+    nothing" or "changed while hidden" must be judged by count, place and identity — not by a
+    colour seen for the first time. At rest, or with `speed` sliding from one side towards the
+    other (it stays in view for a clip at up to ~1 m/s)."""
     x = float(rng.uniform(-WITNESS_HALF_WIDTH, WITNESS_HALF_WIDTH))
+    if speed:  # sliding across the view: seen from changing angles, as the object in the lane is
+        x = -np.sign(x or 1.0) * WITNESS_HALF_WIDTH * float(rng.uniform(0.6, 1.0))
+        return like.replace(name=name, position=(x, WITNESS_LANE, like.size[2] / 2),
+                            velocity=(float(np.sign(-x)) * speed, 0.0, 0.0), keys=(), role="distractor")
     return like.replace(name=name, position=(x, WITNESS_LANE, like.size[2] / 2), velocity=(0.0, 0.0, 0.0),
                         mass=0.0, keys=(), role="distractor")
 

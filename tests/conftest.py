@@ -35,12 +35,25 @@ def suite(tmp_path_factory):
     return out, info
 
 
-@pytest.fixture(scope="session")
-def voe_mini(tmp_path_factory):
-    """The official seconds-scale suite, generated here (its hash is checked by the tests that need it)."""
+def _official(name: str, tmp_path_factory):
     from voebench.benchmark import suites
 
-    suite = suites.load("voe-mini")
-    out = tmp_path_factory.mktemp("voe-mini")
+    suite = suites.load(name)
+    out = tmp_path_factory.mktemp(name)
     info = generate(suite.generate_config(str(out)), progress=False)
     return out, info, suite
+
+
+@pytest.fixture(scope="session")
+def demo_suite(tmp_path_factory):
+    """The official minutes-scale suite (voe-v2-mini), generated here (its hash is checked by the
+    tests that need it)."""
+    from voebench.scenes.design import DEMO_SUITE
+
+    return _official(DEMO_SUITE, tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def voe_mini(tmp_path_factory):
+    """The retired voe-mini, on which the shipped checkpoints' model cards record their metrics."""
+    return _official("voe-mini", tmp_path_factory)

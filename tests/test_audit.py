@@ -130,7 +130,8 @@ def test_design_2_splices_only_behind_an_occluder_in_view(tmp_path):
     turn = int(np.argmax(np.sign(v) != np.sign(v[0])))
     assert turn > 1 and abs(abs(v[turn + 1:]).mean() / abs(v[:turn - 1]).mean() - 0.9) <= 0.09
     with pytest.raises(ConfigError, match="design"):
-        generate(GenerateConfig(out=str(tmp_path), conditions=["occluded"], per_condition=1, seed=5), progress=False)
+        generate(GenerateConfig(out=str(tmp_path), conditions=["occluded"], per_condition=1, seed=5, design=1),
+                 progress=False)
 
 
 def test_design_2_crossed_cells_hide_the_object_once_in_each_pair(tmp_path):

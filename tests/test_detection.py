@@ -79,7 +79,7 @@ def tables():
 
 
 @pytest.mark.slow
-@settings(max_examples=15, deadline=None)
+@settings(max_examples=8, deadline=None)
 @given(entry=st.sampled_from(ENTRIES), log_a=st.floats(-3, 3), beta=st.floats(-30, 30))
 def test_decisions_are_affine_invariant(tables, entry, log_a, beta):
     clips = tables[entry]

@@ -7,6 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from voebench.benchmark import suites
 from voebench.cli import main as cli
 from voebench.leaderboard.build import build
 from voebench.leaderboard.submission import SubmissionError, submit, validate
@@ -14,14 +15,15 @@ from voebench.leaderboard.submission import SubmissionError, submit, validate
 from .browser import chrome
 
 REPO = Path(__file__).resolve().parents[1]
-BUNDLED = REPO / "leaderboard" / "submissions" / "voe-v1"
+BUNDLED = REPO / "leaderboard" / "submissions" / suites.LEADERBOARD_SUITE
+RETIRED = REPO / "leaderboard" / "submissions" / "voe-v1"
 CARD = {"name": "My Model", "authors": "A. Tester", "description": "test", "parameters": 1000,
         "training_data": "none", "link": "https://example.org/m", "license": "MIT"}
 
 
 @pytest.fixture
 def results(tmp_path):
-    """A real evaluate output on voe-v1: a bundled submission's results and scores."""
+    """A real evaluate output on the leaderboard suite: a bundled submission's results and scores."""
     src = next(p for p in sorted(BUNDLED.glob("*/v1")))
     out = tmp_path / "results"
     out.mkdir()
@@ -42,7 +44,7 @@ def test_accepted_submission_gets_new_versions(results, tmp_path):
     second = submit(results, root=root)
     assert first.name == "v1" and second.name == "v2" and first.parent == second.parent
     entry = json.loads((second / "submission.json").read_text())
-    assert entry["suite"] == "voe-v1" and entry["card"]["name"] == "My Model"
+    assert entry["suite"] == suites.LEADERBOARD_SUITE and entry["card"]["name"] == "My Model"
     assert entry["metrics"]["mean"]["overall"]["relative_accuracy"] == pytest.approx(
         json.loads((results / "results.json").read_text())["metrics"]["mean"]["overall"]["relative_accuracy"])
 
@@ -107,7 +109,7 @@ def not_json(d):
 def test_bad_submissions_are_rejected_and_nothing_changes(results, tamper, message, capsys, tmp_path):
     tamper(results)
     root = tmp_path / "submissions"
-    shutil.copytree(BUNDLED, root / "voe-v1")
+    shutil.copytree(BUNDLED, root / suites.LEADERBOARD_SUITE)
     before = snapshot(root)
     with pytest.raises(SubmissionError, match=message):
         validate(results)
@@ -119,14 +121,14 @@ def test_bad_submissions_are_rejected_and_nothing_changes(results, tamper, messa
 @pytest.mark.browser
 def test_leaderboard_files_and_page_in_a_real_browser(results, tmp_path):
     root = tmp_path / "subs"
-    shutil.copytree(BUNDLED, root / "voe-v1")
+    shutil.copytree(BUNDLED, root / suites.LEADERBOARD_SUITE)
     submit(results, root=root)
     out = tmp_path / "board"
-    built = build("voe-v1", root=root, out=out)
+    built = build(suites.LEADERBOARD_SUITE, root=root, out=out)
     n = len(built["rows"])
-    assert n == len(list((root / "voe-v1").glob("*"))) and n >= 2
+    assert n == len(list((root / suites.LEADERBOARD_SUITE).glob("*"))) and n >= 2
     csv = (out / "leaderboard.csv").read_text().splitlines()
-    assert len(csv) == n + 1 and csv[0].startswith("rank,model,version,accuracy")
+    assert len(csv) == n + 1 and csv[0].startswith("rank,model,kind,version,accuracy")
     assert "My Model" in (out / "LEADERBOARD.md").read_text()
     # a preview image for the gallery, so that image loading is tested too
     assets = out / "site" / "assets"
@@ -173,13 +175,11 @@ def readme_block(after: str, language: str) -> str:
 
 @pytest.mark.slow
 @pytest.mark.browser
-def test_readme_third_party_model_is_evaluated_submitted_and_shown(voe_mini, tmp_path, monkeypatch):
+def test_readme_third_party_model_is_evaluated_submitted_and_shown(demo_suite, tmp_path, monkeypatch):
     """The README's ~20-line model, written to a file, goes through evaluate -> submit -> page."""
-    from voebench.benchmark import suites
-
     monkeypatch.setenv("VOEBENCH_CACHE", str(tmp_path / "cache"))
-    data, info, suite = voe_mini
-    assert suites.hash_mismatch(suite, info) is None, "voe-mini does not reproduce on this platform"
+    data, info, suite = demo_suite
+    assert suites.hash_mismatch(suite, info) is None, f"{suite.name} does not reproduce on this platform"
     (tmp_path / "my_model.py").write_text(readme_block("## Submitting a model", "python"))
     results = tmp_path / "results" / "mine"
     assert cli(["evaluate", "--model", f"{tmp_path}/my_model.py:MyModel", "--data", str(data), "--out", str(results),
@@ -189,7 +189,7 @@ def test_readme_third_party_model_is_evaluated_submitted_and_shown(voe_mini, tmp
     root = tmp_path / "subs"
     assert cli(["submit", str(results), "--root", str(root)]) == 0
     out = tmp_path / "board"
-    assert cli(["leaderboard", "--suite", "voe-mini", "--data", str(data), "--root", str(root), "--out", str(out)]) == 0
+    assert cli(["leaderboard", "--suite", suite.name, "--data", str(data), "--root", str(root), "--out", str(out)]) == 0
     page = (out / "site" / "index.html").read_text()
     assert "My Model" in page and "My Model" in (out / "leaderboard.csv").read_text()
     driver = chrome()
@@ -203,3 +203,19 @@ def test_readme_third_party_model_is_evaluated_submitted_and_shown(voe_mini, tmp
         assert not [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]
     finally:
         driver.quit()
+
+
+def test_a_retired_suite_keeps_its_table_under_a_line_on_why(tmp_path):
+    """voe-v1 left the leaderboard for voe-v2 (issue 12): its entries stay, below the current board,
+    with the reason; the current suite's rows say what each entry is (references are marked)."""
+    root = tmp_path / "subs"
+    shutil.copytree(RETIRED, root / "voe-v1")
+    out = tmp_path / "board"
+    built = build(suites.LEADERBOARD_SUITE, root=root, out=out)
+    text = (out / "LEADERBOARD.md").read_text()
+    head, retired_part = text.split("## Retired: voe-v1")
+    assert built["rows"] == [] and "voe-v1 is retired: design 1: an independent audit" in retired_part
+    assert retired_part.count("\n| ") == len(list((root / "voe-v1").glob("*"))) + 1  # header + one row each
+    assert "Retired: voe-v1" in (out / "site" / "index.html").read_text()
+    build("voe-v1", root=root, out=tmp_path / "v1")  # the retired suite's own board lists no "retired" section
+    assert "## Retired" not in (tmp_path / "v1" / "LEADERBOARD.md").read_text()

@@ -11,6 +11,7 @@ import pytest
 
 import voebench
 from voebench.models import registry
+from voebench.scenes.design import LEADERBOARD_SUITE
 from voebench.models.protocol import ModelOutputError
 from voebench.models.trained import CHECKPOINT_DIR
 from voebench.cli import UsageError, assignments
@@ -81,8 +82,8 @@ def test_importing_the_api_loads_neither_torch_nor_pybullet(tmp_path):
 
 
 @pytest.mark.slow
-def test_scoring_a_suite_never_imports_pybullet(voe_mini, tmp_path):
-    data = voe_mini[0]
+def test_scoring_a_suite_never_imports_pybullet(demo_suite, tmp_path):
+    data = demo_suite[0]
     code = (f"import sys, voebench; voebench.evaluate('frame-diff', {str(data)!r}, {str(tmp_path / 'r')!r}, "
             f"cache={str(tmp_path / 'c')!r}, null_seeds=1, progress=False); print('pybullet' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True)
@@ -100,8 +101,10 @@ def test_one_record_per_model_names_its_network_checkpoint_and_card():
     for name in registry.SHIPPED:
         card = json.loads((CHECKPOINT_DIR / f"{name}.json").read_text())
         assert card["model"] == name and (CHECKPOINT_DIR / f"{name}.safetensors").exists()
-    board = {p.name for p in (ROOT / "leaderboard" / "submissions" / "voe-v1").iterdir()}
-    assert board == set(registry.BUNDLED)
+    board = {p.name for p in (ROOT / "leaderboard" / "submissions" / LEADERBOARD_SUITE).iterdir()}
+    assert board == set(registry.BUNDLED) | set(registry.AUDIT_PROBES)  # the audit's probes as references
+    retired = {p.name for p in (ROOT / "leaderboard" / "submissions" / "voe-v1").iterdir()}
+    assert retired == set(registry.BUNDLED)
 
 
 def test_key_value_options_read_numbers_booleans_and_text():
@@ -126,8 +129,8 @@ class Brightness:
 
 
 @pytest.mark.slow
-def test_evaluate_takes_a_model_object_and_records_its_arguments(voe_mini, tmp_path):
-    data = voe_mini[0]
+def test_evaluate_takes_a_model_object_and_records_its_arguments(demo_suite, tmp_path):
+    data = demo_suite[0]
     result = voebench.evaluate(Brightness(), data, tmp_path / "out", cache=tmp_path / "c", null_seeds=2,
                                batch_size=4, progress=False)
     saved = json.loads((tmp_path / "out" / "results.json").read_text())

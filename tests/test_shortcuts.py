@@ -6,7 +6,7 @@ from voebench.benchmark.evaluate import attach_labels
 from voebench.benchmark.metrics import compute_metrics
 from voebench.benchmark.runner import ModelRef, score_dataset
 from voebench.models.registry import SHORTCUT_PROBES
-from voebench.scenes.design import PRINCIPLES
+from voebench.scenes.design import DEFAULT_DESIGN, INHERENT_CUES, PRINCIPLES
 
 
 @pytest.fixture(scope="module")
@@ -24,8 +24,11 @@ def test_shortcut_probe_is_at_chance_on_occluded_violations(suite, nulls, probe)
     clips = attach_labels(score_dataset(ModelRef(probe), out, cache, progress=False)[0], out)
     cells = compute_metrics(clips, null_runs)["mean"]["cells"]
     leaks = []
+    declared = INHERENT_CUES.get(DEFAULT_DESIGN, {})  # the suite fixture is of the default design
     for principle in PRINCIPLES:
         cell = cells[principle]["occluded"]
+        if probe in declared.get((principle, "occluded"), {}) and cell["relative_accuracy"] < 0.5:
+            continue  # a cue the design names, against the violation (see `voebench audit`)
         if not 0.45 <= cell["relative_accuracy"] <= 0.55 or cell["detected"]:
             leaks.append(f"{principle}: accuracy {cell['relative_accuracy']:.2f}, effect {cell['effect']:+.2e}")
     assert not leaks, f"{probe} separates occluded violations — the suite leaks a low-level cue: " + "; ".join(leaks)

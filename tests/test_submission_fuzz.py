@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from voebench.benchmark.evaluate import evaluate
 from voebench.benchmark.runner import ModelRef
+from voebench.scenes.design import DEMO_SUITE
 from voebench.leaderboard.submission import SubmissionError, submit, validate
 
 pytestmark = [pytest.mark.slow]
@@ -27,8 +28,8 @@ json_values = st.recursive(st.none() | st.booleans() | st.integers() | st.floats
 
 
 @pytest.fixture(scope="module")
-def valid(voe_mini, tmp_path_factory):
-    data, _, _ = voe_mini
+def valid(demo_suite, tmp_path_factory):
+    data, _, _ = demo_suite
     out = tmp_path_factory.mktemp("valid")
     # submit recomputes the metrics with the suite's frozen nulls: this run needs none of its own
     evaluate(ModelRef("frame-diff"), data, out, cache=tmp_path_factory.mktemp("cache"), null_seeds=0, progress=False)
@@ -41,8 +42,8 @@ def valid(voe_mini, tmp_path_factory):
 def board(tmp_path_factory):
     """A leaderboard holding one accepted entry: a rejected submission must leave it as it is."""
     root = tmp_path_factory.mktemp("board")
-    (root / "voe-mini" / "fuzz" / "v1").mkdir(parents=True)
-    (root / "voe-mini" / "fuzz" / "v1" / "submission.json").write_text("{}\n")
+    (root / DEMO_SUITE / "fuzz" / "v1").mkdir(parents=True)
+    (root / DEMO_SUITE / "fuzz" / "v1" / "submission.json").write_text("{}\n")
     return root
 
 

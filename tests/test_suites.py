@@ -9,15 +9,15 @@ from voebench.models.portable import SURPRISE_RTOL
 
 
 @pytest.mark.slow
-def test_freeze_rebuilds_the_committed_labels_and_null_scores(voe_mini, tmp_path):
-    data, info, suite = voe_mini
-    assert suites.hash_mismatch(suite, info) is None, "voe-mini does not reproduce on this platform"
+def test_freeze_rebuilds_the_committed_labels_and_null_scores(demo_suite, tmp_path):
+    data, info, suite = demo_suite
+    assert suites.hash_mismatch(suite, info) is None, f"{suite.name} does not reproduce on this platform"
     suites.freeze(suite, data, cache=tmp_path / "cache", progress=False, directory=tmp_path)
-    assert (tmp_path / "voe-mini.labels.csv").read_bytes() == suite.labels_path.read_bytes()
+    assert (tmp_path / f"{suite.name}.labels.csv").read_bytes() == suite.labels_path.read_bytes()
     committed = sorted(suite.null_dir.glob("seed-*.parquet"))
     assert len(committed) == 10
     for path in committed:
-        ours, theirs = read_scores(tmp_path / "voe-mini.null" / path.name), read_scores(path)
+        ours, theirs = read_scores(tmp_path / f"{suite.name}.null" / path.name), read_scores(path)
         assert list(ours["clip_id"]) == list(theirs["clip_id"])
         for a, b in zip(ours["surprise"], theirs["surprise"]):  # float64: equal up to rounding on any CPU
             np.testing.assert_allclose(a, b, rtol=SURPRISE_RTOL, atol=0)

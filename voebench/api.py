@@ -1,13 +1,13 @@
 """The public Python API: everything the `voebench` command does, callable from a notebook.
 
     import voebench
-    voebench.generate_suite(suite="voe-mini")                      # -> runs/voe-mini
+    voebench.generate_suite(suite="voe-v2-mini")                   # -> runs/voe-v2-mini
     voebench.check_model(MyModel())                                # protocol checks, in seconds
-    voebench.evaluate(MyModel(), "runs/voe-mini", "runs/results/my-model")
-    voebench.evaluate("jepa-frame", "runs/voe-mini", "runs/results/jepa-frame")
+    voebench.evaluate(MyModel(), "runs/voe-v2-mini", "runs/results/my-model")
+    voebench.evaluate("jepa-frame", "runs/voe-v2-mini", "runs/results/jepa-frame")
     voebench.submit("runs/results/my-model", card={...})           # official suites only
-    voebench.build_leaderboard("voe-v1")
-    voebench.run("voe-mini")                                       # all of it, for the bundled models
+    voebench.build_leaderboard("voe-v2")
+    voebench.run("voe-v2-mini")                                    # all of it, for the bundled models
 
 Imports are lazy: `import voebench` loads neither torch nor PyBullet, and scoring a suite
 never imports PyBullet (only generating does).
@@ -18,6 +18,8 @@ import json
 import sys
 import time
 from pathlib import Path
+
+from voebench.scenes.design import DEMO_SUITE, LEADERBOARD_SUITE
 
 
 class SuiteMismatch(ValueError):
@@ -34,7 +36,7 @@ def generate_suite(out: str | Path | None = None, suite: str | None = None, *, s
                    workers: int = 1, scheduler: str | None = None, progress: bool = True) -> dict:
     """Render (or finish: it resumes) a dataset; return its dataset.json content.
 
-    With `suite` (voe-mini, voe-v1) its frozen settings are used, `out` defaults to
+    With `suite` (voe-v2, voe-v2-mini; retired: voe-v1, voe-mini) its frozen settings are used, `out` defaults to
     runs/SUITE, and a content hash that differs from the official one raises SuiteMismatch
     after writing (the data stay). Otherwise the keyword settings describe a custom suite
     (split="train" for a playground of possible-only clips; `design` the scene design version,
@@ -116,7 +118,7 @@ def submit(results: str | Path, card: dict | str | Path | None = None, root: str
     return add(Path(results), card, root=Path(root) if root else SUBMISSIONS)
 
 
-def build_leaderboard(suite: str = "voe-v1", data: str | Path | None = None, root: str | Path | None = None,
+def build_leaderboard(suite: str = LEADERBOARD_SUITE, data: str | Path | None = None, root: str | Path | None = None,
                       out: str | Path | None = None) -> dict:
     """Rewrite leaderboard.csv, LEADERBOARD.md and the web page from the accepted submissions;
     `data` (the suite's generated data) adds the animated previews."""
@@ -152,17 +154,18 @@ def compare(results: list[str | Path]) -> str:
     return compare_markdown({str(d).rstrip("/"): load_results(d) for d in results})
 
 
-def run(suite: str = "voe-mini", runs: str | Path = "runs", workers: int = 2, progress: bool = True,
+def run(suite: str = DEMO_SUITE, runs: str | Path = "runs", workers: int = 2, progress: bool = True,
         scheduler: str | None = None) -> dict:
     """The whole suite in one call: generate it if missing (cached), evaluate every bundled model
-    (cached scores), submit them to the suite's leaderboard and build it. voe-v1 goes to the
+    (cached scores) and the audit's probes (references), submit them to the suite's leaderboard
+    and build it. The leaderboard suite (voe-v2) goes to the
     official leaderboard/ folder; any other suite to a local one under RUNS/SUITE/leaderboard/.
     A model already on the official board is not re-submitted (a new version only via submit)."""
     import shutil
 
     from voebench.leaderboard.submission import ROOT, SUBMISSIONS, submit as add
     from voebench.models.checkpoint import CheckpointError
-    from voebench.models.registry import BUNDLED, RECORDS
+    from voebench.models.registry import AUDIT_PROBES, BUNDLED, RECORDS
 
     start = time.perf_counter()
     data = Path(runs) / suite
@@ -174,13 +177,13 @@ def run(suite: str = "voe-mini", runs: str | Path = "runs", workers: int = 2, pr
     except SuiteMismatch as e:
         mismatch = str(e)
         say("WARNING: " + mismatch)
-    official = suite == "voe-v1"
+    official = suite == LEADERBOARD_SUITE
     root = SUBMISSIONS if official else data / "leaderboard" / "submissions"
     out = ROOT if official else data / "leaderboard"
     if not official and root.exists():
         shutil.rmtree(root)  # the local board is rebuilt from this run's results
     say("[2/3] evaluate the bundled models")
-    for name in BUNDLED:
+    for name in BUNDLED + tuple(p for p in AUDIT_PROBES if p not in BUNDLED):
         results = data / "results" / name
         try:
             evaluate(name, data, results, progress=progress, scheduler=scheduler)

@@ -144,13 +144,14 @@ def _compare(args) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     from voebench.models.registry import TRAINABLE
-    from voebench.scenes.design import DEFAULT_DESIGN, DEFAULT_PER_CONDITION, DEFAULT_TRAIN_CLIPS, DESIGNS, PRINCIPLES
+    from voebench.scenes.design import (DEFAULT_DESIGN, DEFAULT_PER_CONDITION, DEFAULT_TRAIN_CLIPS, DEMO_SUITE, DESIGNS,
+                                        LEADERBOARD_SUITE, PRINCIPLES)
 
     parser = argparse.ArgumentParser(prog="voebench", description="Violation-of-expectation benchmark for video world models.")
     sub = parser.add_subparsers(dest="command", required=True)
     g = sub.add_parser("generate", help="render a test suite of quadruplets or a playground training set")
     g.add_argument("--out", help="dataset directory (created; an interrupted run resumes); default runs/SUITE with --suite")
-    g.add_argument("--suite", help="an official suite (voe-mini, voe-v1): its seed and settings, and a check of its hash")
+    g.add_argument("--suite", help="an official suite (voe-v2, voe-v2-mini; retired: voe-v1, voe-mini): its seed and settings, and a check of its hash")
     g.add_argument("--split", choices=["test", "train"], default="test")
     g.add_argument("--principles", nargs="+", metavar="NAME", help=f"subset of: {' '.join(PRINCIPLES)} (default: all)")
     g.add_argument("--per-condition", type=int, default=DEFAULT_PER_CONDITION,
@@ -163,7 +164,7 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--workers", type=int, default=1)
     g.add_argument("--renderer", choices=["tiny", "egl"], default="tiny")
     g.add_argument("--design", type=int, choices=DESIGNS, default=DEFAULT_DESIGN,
-                   help=f"scene design version (default {DEFAULT_DESIGN}, that of voe-v1; 2 is in development: issue 12)")
+                   help=f"scene design version (default {DEFAULT_DESIGN}, that of voe-v2; 1: the retired voe-v1)")
     g.add_argument("--scheduler", help="Dask: 'local:N' (a LocalCluster on 127.0.0.1) or 'tcp://HOST:PORT' (needs voebench[dask])")
     g.add_argument("--quiet", action="store_true", help="no progress bar")
     g.set_defaults(func=_generate)
@@ -205,14 +206,14 @@ def build_parser() -> argparse.ArgumentParser:
     s.set_defaults(func=_submit)
 
     lb = sub.add_parser("leaderboard", help="rebuild leaderboard.csv, LEADERBOARD.md and the web page")
-    lb.add_argument("--suite", default="voe-v1")
+    lb.add_argument("--suite", default=LEADERBOARD_SUITE)
     lb.add_argument("--data", help="the suite's generated data, for the animated previews in the gallery")
     lb.add_argument("--root", help=argparse.SUPPRESS)
     lb.add_argument("--out", help=argparse.SUPPRESS)
     lb.set_defaults(func=_leaderboard)
 
     rn = sub.add_parser("run", help="the whole suite in one command: generate, evaluate every bundled model, leaderboard")
-    rn.add_argument("--suite", default="voe-mini", help="voe-mini (seconds) or voe-v1 (the leaderboard suite)")
+    rn.add_argument("--suite", default=DEMO_SUITE, help=f"{DEMO_SUITE} (minutes) or {LEADERBOARD_SUITE} (the leaderboard suite)")
     rn.add_argument("--runs", default="runs", help="where suites and results are kept (cached)")
     rn.add_argument("--workers", type=int, default=2)
     rn.add_argument("--scheduler", help="Dask: 'local:N' (a LocalCluster on 127.0.0.1) or 'tcp://HOST:PORT' (needs voebench[dask])")
