@@ -18,8 +18,8 @@ venv: $(STAMP)
 
 # The main job on the seconds-scale suite: generate -> evaluate every bundled model -> leaderboard.
 demo: $(STAMP)
-	$(VENV)/bin/voebench run --suite voe-mini --runs runs
-	@echo "contact sheets:"; ls runs/voe-mini/previews/contact_*.png
+	$(VENV)/bin/voebench run --suite voe-v2-mini --runs runs
+	@echo "contact sheets:"; ls runs/voe-v2-mini/previews/contact_*.png
 
 test: $(STAMP)
 	$(PY) -m pytest -q

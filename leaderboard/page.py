@@ -66,7 +66,7 @@ function ciBar(r) {
 }
 function cellText(key, r) {
   if (key === "model") return (r.link ? `<a href="${esc(r.link)}">${esc(r.model)}</a>` : `<b>${esc(r.model)}</b>`) +
-    ` <small>v${r.version} · ${esc(r.authors)}</small>`;
+    ` <small>v${r.version} · ${esc(r.authors)}${r.kind && r.kind !== "–" ? " · " + esc(r.kind) : ""}</small>`;
   if (key === "accuracy") return `${pct(r.accuracy)} [${pct(r.ci_low)}, ${pct(r.ci_high)}] ${ciBar(r)}`;
   if (key === "effect") return r.effect === null ? "–" : (r.effect >= 0 ? "+" : "") + r.effect.toFixed(2);
   if (key === "detected_cells") return `${r.detected_cells}/__N_CELLS__`;
