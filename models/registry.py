@@ -29,7 +29,8 @@ class ModelRecord:
     kind: "probe" (a hand-built shortcut detector), "audit probe" (one more shortcut for
     `voebench audit`), "null" (random weights: chance),
     "world model" (trained here; `network` is its nn.Module, `voebench train` trains it and
-    its weights ship under models/checkpoints/) or "adapter" (someone else's weights).
+    its weights ship under models/checkpoints/), "adapter" (someone else's weights) or "control"
+    (hand-built from physics, not learned: the suite's positive control, issue 13).
     bundled: scored by `voebench run` and shown on the leaderboard out of the box.
     """
 
@@ -96,6 +97,11 @@ RECORDS: dict[str, ModelRecord] = {r.name: r for r in [
                   "EMA targets." + _TRAINED),
     *_world_model("pixel-predictor", "voebench.models.pixel_predictor:PixelPredictorNet",
                   "Generative baseline: the jepa-frame backbone decoding the next frame's pixels." + _TRAINED),
+    ModelRecord("physics-tracker", "control", "Hand-built, not learned: perceives objects, screens and surfaces by "
+                "colour, keeps object files through occlusion, predicts with inertia, gravity over a seen gap, "
+                "bounces off seen walls and launches by contact; surprise = what the prediction cannot explain. "
+                "Version 0, in development (issue 13).", factory="voebench.models.physics_tracker:PhysicsTracker",
+                bundled=False),
     ModelRecord("vjepa2-hf", "adapter", "V-JEPA 2 (Meta) through Hugging Face transformers, from local weights.",
                 factory="voebench.models.vjepa2_hf:VJEPA2HF", bundled=False),
 ]}

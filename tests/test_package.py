@@ -92,7 +92,7 @@ def test_scoring_a_suite_never_imports_pybullet(demo_suite, tmp_path):
 
 def test_one_record_per_model_names_its_network_checkpoint_and_card():
     for name, record in registry.RECORDS.items():
-        assert record.name == name and record.kind in ("probe", "audit probe", "null", "world model", "adapter")
+        assert record.name == name and record.kind in ("probe", "audit probe", "null", "world model", "adapter", "control")
         if record.network:
             assert registry.network(name.removeprefix("untrained-")).name == name.removeprefix("untrained-")
         assert record.card()["description"] == record.description
