@@ -67,8 +67,9 @@ def seen_window(positions: np.ndarray, masks: np.ndarray, body: int) -> tuple[in
 def hidden_then_seen(positions: np.ndarray, masks: np.ndarray, body: int, occluders: list[int], camera: dict) -> bool:
     """The body is seen, then hidden behind an occluder inside the view, then seen again: the
     event a model must carry an object through (playground coverage, issue 12)."""
-    seen = visible_pixels(masks, [body]) >= MIN_VISIBLE_PIXELS
-    behind = hidden_in_view(positions, masks, body, occluders, camera) & (visible_pixels(masks, [body]) == 0)
+    pixels = visible_pixels(masks, [body])
+    seen = pixels >= MIN_VISIBLE_PIXELS
+    behind = hidden_in_view(positions, masks, body, occluders, camera) & (pixels == 0)
     first = np.flatnonzero(seen)
     if not len(first):
         return False

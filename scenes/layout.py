@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .spec import PALETTE, SCREEN_COLOUR, SHAPES, Body, Camera, Keyframe, SceneSpec
+from .spec import PALETTE, SCREEN_COLOUR, SHAPES, WALL_COLOUR, Body, Camera, Keyframe, SceneSpec
 
 LANE_Y = 0.0
 SCREEN_Y = -0.8
@@ -23,6 +23,7 @@ CAMERA_Y = -5.0
 LANE_PER_SCREEN = (LANE_Y - CAMERA_Y) / (SCREEN_Y - CAMERA_Y)
 OBJECT_SIZES = (0.36, 0.52)  # full extent; ~7-10 px at 64x64
 SCREEN_HEIGHTS = (0.85, 1.0)  # tall enough to hide the largest object in the lane
+SLAB_THICKNESS, SLAB_DEPTH = 0.1, 0.6  # shelves and bridges
 
 
 def sample_camera(rng: np.random.Generator) -> Camera:
@@ -73,10 +74,18 @@ def sliding_keys(x0: float, x1: float, height: float, frames: int):
     return (Keyframe(0.0, x0, SCREEN_Y, height / 2), Keyframe(float(frames - 1), x1, SCREEN_Y, height / 2))
 
 
-def lane_to_screen(x_lane: float, camera: Camera) -> float:
-    """The x at screen depth that lines up with lane position x_lane, seen from the camera."""
+def lane_to_screen(x_lane: float, camera: Camera, lane: float = LANE_Y, screen_y: float = SCREEN_Y) -> float:
+    """The x at depth screen_y that lines up with position x_lane in the lane at depth `lane`, seen
+    from the camera."""
     ex, ey = camera.eye[0], camera.eye[1]
-    return ex + (x_lane - ex) * (SCREEN_Y - ey) / (LANE_Y - ey)
+    return ex + (x_lane - ex) * (screen_y - ey) / (lane - ey)
+
+
+def slab(name: str, x0: float, x1: float, top: float, y: float = LANE_Y) -> Body:
+    """A horizontal support (a shelf, a bridge) spanning x0..x1 with its top at `top`."""
+    lo, hi = min(x0, x1), max(x0, x1)
+    return Body(name, "box", (hi - lo, SLAB_DEPTH, SLAB_THICKNESS), WALL_COLOUR,
+                ((lo + hi) / 2, y, top - SLAB_THICKNESS / 2), mass=0.0, role="support")
 
 
 def distractors(rng: np.random.Generator, n: int, colours: list[str], frames: int, fps: int) -> list[Body]:

@@ -26,8 +26,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .layout import (CAMERA_Y, ENTRY_X, SCREEN_HEIGHTS, distractors, make_object, pick_colours, rise_lower_keys,
-                     sample_camera, screen, sliding_keys)
+from .layout import (ENTRY_X, SCREEN_HEIGHTS, distractors, lane_to_screen, make_object, pick_colours,
+                     rise_lower_keys, sample_camera, screen, slab, sliding_keys)
 from .spec import WALL_COLOUR, Body, Camera, SceneSpec
 
 EVENTS = ("slide", "bounce", "shelf", "launch", "rest", "drift")
@@ -35,12 +35,6 @@ FRONT_LANES = (0.0, 0.0, -0.9, 0.7)  # the tests' lanes: the middle one most oft
 SCREEN_AHEAD = 0.8  # metres a screen stands in front of the lane it hides
 P_SCREEN_ON_EVENT = 0.8
 SHELF_SIZES = (0.32, 0.4)
-
-
-def _front_of(x_lane: float, lane: float, screen_y: float, camera: Camera) -> float:
-    """The x at depth screen_y that lines up with x_lane in lane `lane`, seen from the camera."""
-    ex, ey = camera.eye[0], camera.eye[1]
-    return ex + (x_lane - ex) * (screen_y - ey) / (lane - ey)
 
 
 def _slide(rng, colour, lane, frames, fps):
@@ -56,21 +50,15 @@ def _slide(rng, colour, lane, frames, fps):
 def _bounce(rng, colour, lane, frames, fps):
     x_wall = float(rng.uniform(-0.8, 0.8))
     d = float(rng.choice([-1.0, 1.0]))
-    wall = Body("wall", "box", (0.12, 0.9, float(rng.uniform(0.5, 0.8))), WALL_COLOUR,
-                (x_wall, lane, 0.0), mass=0.0, restitution=0.9, role="wall")
-    wall = wall.replace(position=(x_wall, lane, wall.size[2] / 2))
+    height = float(rng.uniform(0.5, 0.8))
+    wall = Body("wall", "box", (0.12, 0.9, height), WALL_COLOUR, (x_wall, lane, height / 2), mass=0.0,
+                restitution=0.9, role="wall")
     size = float(rng.uniform(0.36, 0.52))
     t_hit = float(rng.uniform(0.25, 0.7)) * frames / fps
     speed = float(rng.uniform(1.2, 3.0))
     x0 = x_wall - d * (0.06 + size / 2 + speed * t_hit)
     obj = make_object(rng, "object", colour, x0, lane, shape="box", size=size, velocity=(d * speed, 0.0, 0.0))
     return [obj, wall], x_wall
-
-
-def _slab(name: str, x0: float, x1: float, top: float, lane: float) -> Body:
-    lo, hi = min(x0, x1), max(x0, x1)
-    return Body(name, "box", (hi - lo, 0.6, 0.1), WALL_COLOUR, ((lo + hi) / 2, lane, top - 0.05), mass=0.0,
-                role="support")
 
 
 def _shelf(rng, colour, lane, frames, fps):
@@ -82,9 +70,9 @@ def _shelf(rng, colour, lane, frames, fps):
     x0 = g0 - d * speed * float(rng.uniform(0.15, 0.45)) * frames / fps
     obj = make_object(rng, "object", colour, x0, lane, size=size, z=top + size / 2, velocity=(d * speed, 0.0, 0.0),
                       restitution=0.0)
-    bodies = [obj, _slab("shelf_near", -d * 4.0, g0, top, lane), _slab("shelf_far", g1, d * 4.0, top, lane)]
+    bodies = [obj, slab("shelf_near", -d * 4.0, g0, top, lane), slab("shelf_far", g1, d * 4.0, top, lane)]
     if rng.random() < 0.5:
-        bodies.append(_slab("bridge", g0, g1, top, lane))
+        bodies.append(slab("bridge", g0, g1, top, lane))
     return bodies, centre
 
 
@@ -110,14 +98,15 @@ def _drift(rng, colour, lane, frames, fps):
     d = float(rng.choice([-1.0, 1.0]))
     x = float(rng.uniform(-1.0, 1.0))
     speed = float(rng.uniform(0.2, 0.7))
-    return [make_object(rng, "object", colour, x - d * speed * frames / fps / 2, lane, velocity=(d * speed, 0.0, 0.0))], x
+    start = x - d * speed * frames / fps / 2
+    return [make_object(rng, "object", colour, start, lane, velocity=(d * speed, 0.0, 0.0))], x
 
 
 def _screen_over(rng, name: str, x_lane: float, lane: float, camera: Camera, frames: int, still: bool = False):
     """A screen in front of lane position x_lane: static, rising, rising then sinking, or sliding;
     over a body that stands `still` it rises and sinks again, so that it is seen, hidden, seen."""
     y = lane - SCREEN_AHEAD
-    x = _front_of(x_lane, lane, y, camera) + float(rng.uniform(-0.2, 0.2))
+    x = lane_to_screen(x_lane, camera, lane, y) + float(rng.uniform(-0.2, 0.2))
     width, height = float(rng.uniform(0.6, 1.4)), float(rng.uniform(*SCREEN_HEIGHTS))
     motion = "rise-lower" if still else str(rng.choice(["static", "static", "rise", "rise-lower", "sliding"]))
     if motion == "sliding":

@@ -22,19 +22,13 @@ hides the lower part of the object that has fallen through, never one at shelf h
 partial hiding happens once in each pair. Its height is drawn around the one that hides as much
 as the bridge does.
 """
-from ..layout import ENTRY_X, LANE_PER_SCREEN, lane_to_screen, make_object, rise_lower_keys, sample_stage, screen, speed_to_reach
+from ..layout import (ENTRY_X, LANE_PER_SCREEN, lane_to_screen, make_object, rise_lower_keys, sample_stage, screen,
+                      slab, speed_to_reach)
 from ..quadruplet import Pair
-from ..spec import WALL_COLOUR, Body, parked
+from ..spec import parked
 
-THICKNESS, DEPTH = 0.1, 0.6
 SIZES = (0.32, 0.4)  # small enough to slide under the shelf once on the ground
 KERB_HEIGHT = (0.35, 0.61)  # the kerb hides as much as the bridge at about 0.48 (measured, dev seeds)
-
-
-def _slab(name: str, x0: float, x1: float, top: float) -> Body:
-    lo, hi = min(x0, x1), max(x0, x1)
-    return Body(name, "box", (hi - lo, DEPTH, THICKNESS), WALL_COLOUR, ((lo + hi) / 2, 0.0, top - THICKNESS / 2),
-                mass=0.0, role="support")
 
 
 def sample(rng, condition, frames, fps, design=1):
@@ -54,8 +48,8 @@ def sample(rng, condition, frames, fps, design=1):
         x0 = g0 - v * t_gap / fps
     obj = make_object(rng, "object", stage.colours[0], x0, size=size, z=top + size / 2, velocity=(v, 0.0, 0.0),
                       restitution=0.0)
-    near, far = _slab("shelf_near", -d * 4.0, g0, top), _slab("shelf_far", g1, d * 4.0, top)
-    bridge = _slab("bridge", g0, g1, top)
+    near, far = slab("shelf_near", -d * 4.0, g0, top), slab("shelf_far", g1, d * 4.0, top)
+    bridge = slab("bridge", g0, g1, top)
     bodies = [obj, near, far, bridge]
     axes = {"height": top, "gap": gap, "speed": abs(v), "shape": obj.shape, "size": size,
             "n_objects": 1 + stage.n_distractors}
