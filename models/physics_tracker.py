@@ -3,24 +3,32 @@ object files through occlusion, predict, and be surprised by what the prediction
 The suite's positive control: it gets frames only, like any model.
 
 Per frame (image space, pixels):
-  perceive   objects, screens and static surfaces by colour (models/scene_parse.py);
-  predict    each object file moves on at its velocity (inertia); a file whose predicted place is
-             covered by a screen or a surface is *hidden* and keeps moving there;
+  perceive   objects, screens and static surfaces by colour (models/scene_parse.py); an object
+             cut by an occluder, a surface, another object or the border is completed from its
+             uncut side with the diameter it had when last seen whole;
+  predict    each object file moves on at the velocity fitted to its recent sightings (inertia);
+             it falls over a seen gap in a shelf (gravity), bounces off a seen wall (solidity),
+             stops when it runs into a resting object, which it sets moving (causality, an
+             elastic contact: the relative velocity reverses); a file whose predicted place is
+             covered is *hidden* and keeps moving there (permanence);
   match      observed objects to predicted files by place and colour;
-  surprise   the sum, on one scale (about 1 per unexplained object), of
-               - an object seen where none was predicted, away from the picture's edge and from
-                 any place a hidden file could come out (appears from nothing);
+  surprise   the sum, on one scale (about 1 per unexplained object or event), of
+               - an object seen where none was predicted, away from the picture's edge (appears);
                - a file predicted in open view that is not there (vanishes);
-               - a seen object's distance from its prediction beyond a small tolerance, in
-                 units of its own size (teleport, change of speed or heading);
-               - a change of colour or of size of a matched object (immutability).
-The first frame has no prediction (NaN); the second only sets velocities.
+               - a seen object's distance from its prediction beyond a tolerance that grows
+                 while it is hidden, in units of its own size (teleport, change of speed or
+                 heading, passing through a wall, crossing a gap, falling through a shelf);
+               - a resting object that starts with nothing touching it, or that is hit and
+                 does not move (causality);
+               - a change of colour or size of an object (immutability).
+The first frame has no prediction (NaN).
 
-Version 0: constant-velocity dynamics only (no gravity, support, walls or contact yet).
+The constants below were set on the development suite (seed 783, 20 quadruplets per cell) and
+frozen before the reported seeds were scored (models/cards/physics-tracker.md).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -29,13 +37,19 @@ from .scene_parse import Blob, parse
 EDGE = 3  # pixels: an object this close to the border may be entering or leaving the picture
 COLOUR_MATCH = 60.0  # RGB distance under which two sightings can be the same object
 POSITION_TOLERANCE = 1.0  # pixels of prediction error that are only rendering noise
+HIDDEN_DRIFT = 0.15  # pixels of extra tolerance per frame hidden (a velocity known to ~0.1 px/frame)
+DRIFT_TOLERANCE = 1.0  # pixels off the line an object settled on that are only rendering noise
+ERROR_CAP = 2.0  # object sizes: the most one object's position error adds in one frame
 COLOUR_TOLERANCE = 25.0  # RGB distance of shading, not a change of colour
 AREA_TOLERANCE = 0.5  # relative size change of a fully visible object that is only perspective
 REST_SPEED = 0.3  # pixels per frame: slower is at rest
+START_DISTANCE = 1.0  # pixels a resting object must move to count as started
+TRACK = 6  # sightings a velocity is fitted over (fewer while the object accelerates)
 RESTITUTION = 0.9  # of a bounce off a seen wall
-CONTACT_FRAMES = 2  # a launch must follow a contact within this many frames
+CONTACT_FRAMES = 3  # a hit object must start moving within this many frames of the contact
 GRAVITY = 0.6  # pixels per frame per frame: an unsupported object falls (down the picture)
-FALL_LIMIT = 1.6  # object sizes: a shelf is about this high, then the floor holds it
+FALL_LIMIT = 1.4  # object diameters: a shelf is about this high, then the floor holds it
+MERGE_GAP = 4  # pixels: two same-coloured pieces this close, with only cover between, are one object
 
 
 @dataclass
@@ -43,14 +57,19 @@ class ObjectFile:
     row: float
     col: float
     colour: np.ndarray
-    area: int
+    area: int  # pixels when last seen whole
+    extent: float  # diameter in pixels when last seen whole
     velocity: tuple[float, float] = (0.0, 0.0)
-    hidden: bool = False
-    full: bool = True  # last seen whole (not cut by the border or an occluder)
-    seen_frames: int = 1
+    track: list = field(default_factory=list)  # (t, row, col) sightings since its motion last changed
+    hidden: int = 0  # frames since it was last seen
+    sightings: int = 0  # how often it has been seen
+    lost: bool = False  # missed once in open view (a vanishing is counted once)
     fallen: float = 0.0  # pixels dropped in the current fall
-    contact: int = 0  # frames left in which a touching mover is expected to set this object moving
-    rest_row: float | None = None  # where it rests while it waits for that contact
+    contact: int = 0  # frames left in which this resting object, just hit, must start moving
+    hit_by: ObjectFile | None = None  # the mover that hit it
+    hit_speed: tuple[float, float] = (0.0, 0.0)  # that mover's velocity at the contact
+    anchor: tuple | None = None  # (t, row, col, v_row, v_col): the straight line it settled on
+    drift: float = 0.0  # object sizes off that line already counted
 
     @property
     def moving(self) -> bool:
@@ -58,82 +77,190 @@ class ObjectFile:
 
     @property
     def size(self) -> float:
-        return max(2.0, float(np.sqrt(self.area)))
+        return max(2.0, self.extent)
+
+    def restart(self, t: int, row: float, col: float) -> None:
+        """Its motion changed (a bounce, a launch, a landing): fit the velocity afresh from here."""
+        self.track = [(t, row, col)]
+        self.anchor, self.drift = None, 0.0
+
+    def drifted(self, t: int, row: float, col: float) -> float:
+        """How far (pixels) a sighting is from the straight line the object settled on: a slow
+        change of heading or speed escapes a frame-to-frame check, never this one."""
+        if self.anchor is None:
+            if len(self.track) < TRACK or self.fallen > 0:
+                return 0.0
+            t0 = self.track[-1][0]
+            self.anchor = (t0, self.row, self.col, *self.velocity)  # the line, as fitted now
+        t0, r0, c0, vr, vc = self.anchor
+        return float(np.hypot(row - r0 - vr * (t - t0), col - c0 - vc * (t - t0)))
+
+    def observe(self, t: int, row: float, col: float, accelerating: bool) -> None:
+        """A sighting of its centre: refit the velocity (a straight line through the last sightings;
+        only the last two while it accelerates, when a line would lag)."""
+        self.sightings += 1
+        self.track = [p for p in self.track if p[0] != t] + [(t, row, col)]
+        self.track = self.track[-(2 if accelerating else TRACK):]
+        if len(self.track) >= 2:
+            ts, rs, cs = (np.array(v, float) for v in zip(*self.track))
+            dt = ts - ts.mean()
+            self.velocity = (float((dt * (rs - rs.mean())).sum() / (dt * dt).sum()),
+                             float((dt * (cs - cs.mean())).sum() / (dt * dt).sum()))
+        self.row, self.col = row, col
 
 
 def _colour_distance(a, b) -> float:
     return float(np.linalg.norm(np.asarray(a, float) - np.asarray(b, float)))
 
 
-def _near_edge(blob: Blob, shape) -> bool:
-    h, w = shape
-    return blob.top <= EDGE or blob.left <= EDGE or blob.bottom >= h - 1 - EDGE or blob.right >= w - 1 - EDGE
+@dataclass(frozen=True)
+class Sighting:
+    """One object in one frame, with the sides on which something solid (an occluder, a surface,
+    another object) or the border touches it."""
+
+    blob: Blob
+    touch: tuple[bool, bool, bool, bool]  # left, right, top, bottom
+    merged: bool = False  # pieced together from parts split by a thin occluder
+
+    @property
+    def spans(self) -> tuple[int, int]:
+        b = self.blob
+        return b.bottom - b.top + 1, b.right - b.left + 1
+
+    def cut(self, extent: float) -> tuple[bool, bool, bool, bool]:
+        """The sides where it is cut off: touched there and shorter than its diameter across that
+        axis. (An object resting on a shelf touches it below but shows its whole height.)"""
+        extent = max(extent, *self.spans)
+        short_rows, short_cols = (span < extent - 1 for span in self.spans)
+        left, right, top, bottom = self.touch
+        return left and short_cols, right and short_cols, top and short_rows, bottom and short_rows
+
+    def whole(self, extent: float) -> bool:
+        return not any(self.cut(extent))
+
+    def centre(self, extent: float) -> tuple[float | None, float | None]:
+        """Its centre, completed from the uncut side with the object's known diameter; None on an
+        axis cut on both sides."""
+        b = self.blob
+        extent = max(extent, *self.spans)
+        left, right, top, bottom = self.cut(extent)
+        half = (extent - 1) / 2
+
+        def axis(lo, hi, cut_lo, cut_hi, mean):
+            if cut_lo and cut_hi:
+                return None
+            if cut_lo:
+                return hi - half
+            if cut_hi:
+                return lo + half
+            # along a cut the middle of its extent (shading pulls a sliver's centroid off it)
+            return (lo + hi) / 2 if self.merged or any(self.cut(extent)) else mean
+
+        return axis(b.top, b.bottom, top, bottom, b.row), axis(b.left, b.right, left, right, b.col)
+
+
+def _touch(blob: Blob, solid: np.ndarray) -> tuple[bool, bool, bool, bool]:
+    """Touched on a side: at the border, or something solid along most of that side (a corner of
+    a slanted screen edge beside it is not a touch)."""
+    h, w = solid.shape
+    rows, cols = slice(blob.top, blob.bottom + 1), slice(blob.left, blob.right + 1)
+
+    def side(pixels):
+        return pixels.size > 0 and float(pixels.mean()) >= 0.5
+
+    return (blob.left <= EDGE or side(solid[rows, max(0, blob.left - 1)]),
+            blob.right >= w - 1 - EDGE or side(solid[rows, min(w - 1, blob.right + 1)]),
+            blob.top <= EDGE or side(solid[max(0, blob.top - 1), cols]),
+            blob.bottom >= h - 1 - EDGE or side(solid[min(h - 1, blob.bottom + 1), cols]))
+
+
+def _merge(a: Blob, b: Blob) -> Blob:
+    area = a.area + b.area
+    colour = tuple(((np.array(a.colour) * a.area + np.array(b.colour) * b.area) / area).tolist())
+    return Blob((a.row * a.area + b.row * b.area) / area, (a.col * a.area + b.col * b.area) / area, area, colour,
+                min(a.top, b.top), max(a.bottom, b.bottom), min(a.left, b.left), max(a.right, b.right))
+
+
+def sightings(blobs: list[Blob], cover: np.ndarray, objects: np.ndarray) -> list[Sighting]:
+    """The frame's objects: pieces of one colour split only by a thin occluder (a post) are one
+    object; each is marked with the sides where it is cut off."""
+    blobs = sorted(blobs, key=lambda b: b.left)
+    merged: list[tuple[Blob, bool]] = []
+    for b in blobs:
+        if merged:
+            a, _ = merged[-1]
+            gap = slice(a.right + 1, b.left)
+            band = slice(max(a.top, b.top), min(a.bottom, b.bottom) + 1)
+            if 0 < b.left - a.right <= MERGE_GAP and band.start < band.stop and \
+                    _colour_distance(a.colour, b.colour) < COLOUR_MATCH and cover[band, gap].all(axis=0).any():
+                merged[-1] = (_merge(a, b), True)
+                continue
+        merged.append((b, False))
+    solid = cover | objects
+    out = []
+    for b, was_merged in merged:
+        own = np.zeros_like(solid)
+        own[b.top:b.bottom + 1, b.left:b.right + 1] = True
+        out.append(Sighting(b, _touch(b, solid & ~own | (cover & own)), was_merged))
+    return out
 
 
 def _covered(cover: np.ndarray, row: float, col: float, radius: float) -> bool:
-    """Is the place (row, col) hidden by an occluder (any covering pixel within `radius`)?"""
+    """Is the place (row, col) hidden (any covering pixel within `radius`)?"""
     h, w = cover.shape
     r0, r1 = int(max(0, row - radius)), int(min(h, row + radius + 1))
     c0, c1 = int(max(0, col - radius)), int(min(w, col + radius + 1))
     return r0 < r1 and c0 < c1 and bool(cover[r0:r1, c0:c1].any())
 
 
-def _partial(blob: Blob, cover: np.ndarray) -> bool:
-    """Is the object cut by the border or by an occluder (its centroid is then not its centre)?"""
-    if _near_edge(blob, cover.shape):
-        return True
-    h, w = cover.shape
-    return bool(cover[max(0, blob.top - 1):min(h, blob.bottom + 2), max(0, blob.left - 1):min(w, blob.right + 2)].any())
-
-
-def _centre(blob: Blob, cover: np.ndarray) -> tuple[float, float] | None:
-    """Where the centre of a cut object is: objects are about as wide as tall (spheres, cubes), so
-    a blob cut on one side is completed from its uncut side and its extent across the cut; None
-    when it is cut on both sides of an axis."""
-    h, w = cover.shape
-    rows, cols = slice(blob.top, blob.bottom + 1), slice(blob.left, blob.right + 1)
-    cut_left = blob.left <= EDGE or bool(cover[rows, max(0, blob.left - 1)].any())
-    cut_right = blob.right >= w - 1 - EDGE or bool(cover[rows, min(w - 1, blob.right + 1)].any())
-    cut_top = blob.top <= EDGE or bool(cover[max(0, blob.top - 1), cols].any())
-    cut_bottom = blob.bottom >= h - 1 - EDGE or bool(cover[min(h - 1, blob.bottom + 1), cols].any())
-    height, width = blob.bottom - blob.top + 1, blob.right - blob.left + 1
-    if (cut_left and cut_right) or (cut_top and cut_bottom):
-        return None
-    extent = max(height, width)
-    col = blob.right - (extent - 1) / 2 if cut_left else blob.left + (extent - 1) / 2 if cut_right else blob.col
-    row = blob.bottom - (extent - 1) / 2 if cut_top else blob.top + (extent - 1) / 2 if cut_bottom else blob.row
-    return row, col
-
-
-def _inside(shape, row: float, col: float) -> bool:
-    return 0 <= row < shape[0] and 0 <= col < shape[1]
+def _inside(shape, row: float, col: float, margin: float = 0.0) -> bool:
+    return -margin <= row < shape[0] + margin and -margin <= col < shape[1] + margin
 
 
 class PhysicsTracker:
     name = "physics-tracker"
-    version = "0"
+    version = "1"
     weights_hash = None
 
+    def __init__(self):
+        self.events: list[tuple[int, str, float]] = []  # (frame, what surprised it, how much): the last clip's
+
+    def _add(self, t: int, what: str, amount: float) -> float:
+        if amount > 0:
+            self.events.append((t, what, round(float(amount), 3)))
+        return amount
+
     def surprise(self, frames: np.ndarray) -> np.ndarray:
+        self.events = []
         out = np.full(len(frames), np.nan)
         files: list[ObjectFile] = []
         walls = np.zeros(frames.shape[1:3], dtype=bool)
         for t, frame in enumerate(frames):
             seen = parse(frame)
             cover = seen.occluder | seen.surface
-            shape = cover.shape
             walls |= seen.surface  # static solids stay where they were seen, also once hidden
+            found = sightings(seen.objects, cover, seen.object_pixels)
             if t == 0:
-                files = [ObjectFile(b.row, b.col, np.array(b.colour), b.area, full=not _partial(b, cover))
-                         for b in seen.objects]
+                for s in found:
+                    files.append(self._new_file(s, t))
                 continue
-            out[t] = self._step(files, seen.objects, cover, walls, shape, first=t == 1)
+            out[t] = self._step(t, files, found, cover | seen.object_pixels, walls)
         return out
 
     @staticmethod
+    def _new_file(s: Sighting, t: int) -> ObjectFile:
+        b = s.blob
+        extent = float(max(s.spans))
+        whole = s.whole(extent)
+        f = ObjectFile(b.row, b.col, np.array(b.colour), b.area if whole else 0, extent)
+        if whole:
+            f.restart(t, b.row, b.col)
+        return f
+
+    @staticmethod
     def _unsupported(f: ObjectFile, walls: np.ndarray) -> bool:
-        """Over a gap: a seen shelf runs at the object's base to its left and to its right but not under it.
-        (With no shelf at its base the object is on the floor, which holds everything.)"""
+        """Over a gap: a seen shelf runs at the object's base to its left and to its right but not
+        under it. (With no shelf at its base the object is on the floor, which holds everything.)"""
         h, w = walls.shape
         base = int(round(f.row + f.size / 2))
         if not 0 <= base < h - 1:
@@ -145,112 +272,150 @@ class PhysicsTracker:
         return bool(left and right and not under)
 
     @classmethod
-    def _predict(cls, f: ObjectFile, walls: np.ndarray) -> tuple[float, float]:
-        """Inertia; gravity over a gap; a bounce off a seen wall ahead (solid: a wall reaches above
-        the object's top, a shelf under it does not)."""
+    def _predict(cls, t: int, f: ObjectFile, walls: np.ndarray) -> tuple[float, float]:
+        """Inertia; gravity over a gap until it has dropped about a shelf's height; a bounce off a
+        seen wall ahead (a wall reaches across the object's top half, a shelf under it does not)."""
         vr, vc = f.velocity
-        if f.area and f.fallen < FALL_LIMIT * f.size and (f.fallen > 0 or cls._unsupported(f, walls)):
-            vr = vr + GRAVITY  # falling: until it has dropped about a shelf's height
+        if f.fallen < FALL_LIMIT * f.size and (f.fallen > 0 or cls._unsupported(f, walls)):
+            vr = vr + GRAVITY
             f.fallen += vr
             f.velocity = (vr, vc)
-        elif f.fallen >= FALL_LIMIT * f.size and vr > 0:  # landed
+        elif f.fallen >= FALL_LIMIT * f.size:  # landed: the floor holds it
             vr, f.velocity, f.fallen = 0.0, (0.0, vc), 0.0
-        if abs(vc) > REST_SPEED and f.area:
-            r0, r1 = int(round(f.row - f.size / 2)), int(round(f.row))  # top half of the object
+            f.restart(t, f.row, f.col)
+        if abs(vc) > REST_SPEED:
+            r0, r1 = int(round(f.row - f.size / 2)), int(round(f.row))
             lo, hi = sorted((f.col + np.sign(vc) * f.size / 2, f.col + np.sign(vc) * f.size / 2 + vc))
             lo, hi = int(max(0, np.floor(lo))), int(min(walls.shape[1] - 1, np.ceil(hi)))
             r0, r1 = max(0, r0), min(walls.shape[0] - 1, r1)
-            # a wall stands across the object's top half; a shelf under it does not
             if r0 <= r1 and lo <= hi and (walls[r0:r1 + 1, lo:hi + 1].mean(axis=0) >= 0.6).any():
                 f.velocity = (vr, -RESTITUTION * vc)
+                f.restart(t, f.row + vr, f.col - RESTITUTION * vc)
                 return f.row + vr, f.col - RESTITUTION * vc
         return f.row + vr, f.col + vc
 
-    def _step(self, files: list[ObjectFile], blobs: list[Blob], cover, walls, shape, first: bool) -> float:
-        surprise = 0.0
-        unmatched = list(range(len(blobs)))
-        predicted = [self._predict(f, walls) for f in files]
-        # A mover predicted to touch a resting object: it should set it moving (causality).
+    @staticmethod
+    def _contacts(files: list[ObjectFile], predicted: list[tuple[float, float]]) -> None:
+        """A mover predicted to reach a resting object in its lane stops there (its best guess until
+        the launch shows the masses) and the resting one must start moving soon."""
         for f, (pr, pc) in zip(files, predicted):
-            if f.moving:
-                for g in files:
-                    if g is not f and not g.moving and g.area and \
-                            np.hypot(pr - g.row, pc - g.col) < (f.size + g.size) / 2:
-                        g.contact, f.contact = CONTACT_FRAMES, CONTACT_FRAMES
-        # Match visible files first (nearest prediction, similar colour), then hidden ones.
-        order = sorted(range(len(files)), key=lambda i: files[i].hidden)
-        matched: dict[int, int] = {}
-        for i in order:
+            if not f.moving or f.fallen > 0:
+                continue
+            for g in files:
+                if g is f or g.moving or g.contact or abs(pr - g.row) > g.size / 2:
+                    continue
+                gap = abs(pc - g.col) - (f.size + g.size) / 2
+                ahead = np.sign(g.col - f.col) == np.sign(f.velocity[1])
+                if ahead and gap <= 0.5:
+                    g.contact, g.hit_by, g.hit_speed = CONTACT_FRAMES, f, f.velocity
+                    f.velocity = (0.0, 0.0)
+
+    def _step(self, t: int, files: list[ObjectFile], found: list[Sighting], solid: np.ndarray, walls) -> float:
+        shape = solid.shape
+        surprise = 0.0
+        predicted = [self._predict(t, f, walls) for f in files]
+        self._contacts(files, predicted)
+        # Match: files seen last frame first (nearest prediction, similar colour), then hidden ones.
+        unmatched = list(range(len(found)))
+        matched: dict[int, tuple[int, tuple]] = {}
+        for i in sorted(range(len(files)), key=lambda i: files[i].hidden):
             f = files[i]
             pr, pc = predicted[i]
             best, best_cost = None, None
             for j in unmatched:
-                b = blobs[j]
-                centre = _centre(b, cover) or (b.row, b.col)
-                d = float(np.hypot(centre[0] - pr, centre[1] - pc))
+                s = found[j]
+                row, col = s.centre(f.size)
+                d = float(np.hypot((row if row is not None else s.blob.row) - pr,
+                                   (col if col is not None else s.blob.col) - pc))
+                colour = _colour_distance(s.blob.colour, f.colour)
                 reach = 2 * f.size + (np.hypot(*f.velocity) + 3 if f.hidden else 0)
-                if d > reach or _colour_distance(b.colour, f.colour) > COLOUR_MATCH * (2 if f.hidden else 1):
+                # a file hidden for a while may come out changed; a sliver's colour is mixed
+                lenient = f.hidden or s.blob.area < f.area / 2
+                if d > reach or colour > COLOUR_MATCH * (2 if lenient else 1):
                     continue
-                cost = d / f.size + _colour_distance(b.colour, f.colour) / COLOUR_MATCH
+                cost = d / f.size + colour / COLOUR_MATCH
                 if best_cost is None or cost < best_cost:
                     best, best_cost = j, cost
             if best is not None:
-                matched[i] = best
+                matched[i] = (best, (pr, pc))
                 unmatched.remove(best)
         for i, f in enumerate(files):
-            pr, pc = predicted[i]
-            if i not in matched and f.contact:
-                f.contact -= 1
             if i in matched:
-                b = blobs[matched[i]]
-                partial = _partial(b, cover)
-                err = float(np.hypot(b.row - pr, b.col - pc))
-                started = not f.moving and err > 1.0 and f.seen_frames > 1 and not partial and not f.hidden
-                if started and not f.contact:
-                    surprise += 1.0  # set moving with nothing touching it
-                elif not first and not f.hidden and not partial and f.seen_frames > 1 and not f.contact:
-                    surprise += max(0.0, err - POSITION_TOLERANCE) / f.size
-                if not f.hidden and not partial and f.seen_frames > 1 and self._unsupported(f, walls) \
-                        and b.row - f.row < GRAVITY / 2:
-                    surprise += 0.5  # over a gap and not falling
-                if f.contact:
-                    f.contact -= 1
-                    if f.contact == 0 and not started and not f.moving and err <= 1.0:
-                        surprise += 1.0  # touched by a mover and still at rest: no launch
-                    if started:
-                        f.contact = 0
-                change = _colour_distance(b.colour, f.colour)
-                surprise += max(0.0, change - COLOUR_TOLERANCE) / COLOUR_MATCH
-                if not partial and not f.hidden and f.full and abs(b.area - f.area) / f.area > AREA_TOLERANCE:
-                    surprise += 0.5
-                if partial:  # a cut object's centroid is not its centre: complete it, or keep the prediction
-                    centre = _centre(b, cover)
-                    if centre is not None and not f.hidden and f.seen_frames > 0:
-                        f.velocity = (centre[0] - f.row, centre[1] - f.col)
-                    f.row, f.col = centre if centre is not None else (pr, pc)
-                    f.seen_frames += 1
-                else:
-                    if f.full and not f.hidden:
-                        f.velocity = (b.row - f.row, b.col - f.col)
-                    f.row, f.col, f.area = b.row, b.col, b.area
-                    f.seen_frames += 1
-                f.full = not partial
-                f.colour = np.array(b.colour)
-                f.hidden = False
+                j, (pr, pc) = matched[i]
+                surprise += self._seen(t, f, found[j], pr, pc)
             else:
-                if not _inside(shape, pr, pc):
-                    f.row, f.col, f.hidden = pr, pc, True  # left the picture
-                    f.area = 0
-                    continue
-                if _covered(cover, pr, pc, 1.0) or f.area == 0:
-                    f.row, f.col, f.hidden = pr, pc, True
-                    continue
-                surprise += 1.0  # predicted in open view, not there: vanished
-                f.row, f.col, f.hidden, f.area = pr, pc, True, 0
+                surprise += self._add(t, "vanished", self._unseen(f, predicted[i], solid))
         for j in unmatched:
-            b = blobs[j]
-            if not _near_edge(b, shape):
-                surprise += 1.0  # from nothing: no file could have come out here (it would have matched)
-            files.append(ObjectFile(b.row, b.col, np.array(b.colour), b.area, full=not _partial(b, cover)))
-        files[:] = [f for f in files if f.area or _inside(shape, f.row, f.col) or not f.hidden]
+            s = found[j]
+            b = s.blob
+            if not (b.top <= EDGE or b.left <= EDGE or b.bottom >= shape[0] - 1 - EDGE or b.right >= shape[1] - 1 - EDGE):
+                surprise += self._add(t, "appeared", 1.0)  # from nothing: no file could have come out here (it would have matched)
+            files.append(self._new_file(s, t))
+        files[:] = [f for f in files if _inside(shape, f.row, f.col, 2 * f.size) or not f.hidden]
         return surprise
+
+    def _seen(self, t: int, f: ObjectFile, s: Sighting, pr: float, pc: float) -> float:
+        surprise = 0.0
+        b = s.blob
+        row, col = s.centre(f.size)
+        whole = s.whole(f.size)
+        row = pr if row is None else row
+        col = pc if col is None else col
+        err = float(np.hypot(row - pr, col - pc))
+        # its velocity is known (seen twice, and seen whole or twice at one size): a prediction worth checking
+        known = f.sightings >= 2 and bool(f.track) and (f.area > 0 or len(f.track) >= 2)
+        resting = len(f.track) >= 2 and not f.moving and f.fallen == 0  # seen still
+        if resting and err > START_DISTANCE:
+            if f.contact:  # launched by the mover that hit it: an elastic contact reverses the
+                # relative velocity, so the mover goes on at (launch - its old velocity)
+                m = f.hit_by
+                u = (row - f.row, col - f.col)
+                m.velocity = (0.0, u[1] - f.hit_speed[1])
+                m.restart(t, m.row, m.col)
+                f.contact, f.hit_by = 0, None
+            else:
+                surprise += self._add(t, "started untouched", 1.0)
+            f.restart(t, f.row, f.col)
+            f.velocity = (row - f.row, col - f.col)
+        elif known:
+            tolerance = POSITION_TOLERANCE + HIDDEN_DRIFT * f.hidden
+            miss = max(0.0, err - tolerance) / f.size
+            surprise += self._add(t, "off its path", min(ERROR_CAP, miss))
+            drift = 0.0 if f.hidden else max(0.0, f.drifted(t, row, col) - DRIFT_TOLERANCE) / f.size
+            surprise += self._add(t, "drifted off its line", max(0.0, min(ERROR_CAP, drift) - f.drift))
+            f.drift = max(f.drift, drift)
+            if miss > 0.5 or drift > 0.5:  # the motion changed without cause: follow what is seen from here
+                f.restart(t, pr, pc)
+        if f.contact:
+            f.contact -= 1
+            if f.contact == 0 and err <= START_DISTANCE:
+                surprise += self._add(t, "hit, not launched", 1.0)
+                f.hit_by = None
+        if whole or b.area >= f.area / 2 > 0:  # a sliver's colour is mixed with what hides the rest
+            change = _colour_distance(b.colour, f.colour)
+            surprise += self._add(t, "changed colour", max(0.0, change - COLOUR_TOLERANCE) / COLOUR_MATCH)
+            f.colour = np.array(b.colour)
+        if whole and f.area and abs(b.area - f.area) / f.area > AREA_TOLERANCE:
+            surprise += self._add(t, "changed size", 0.5)
+        if not whole and not f.area and max(s.spans) > f.extent:
+            # never seen whole and more of it shows: its diameter was underestimated, so were the
+            # centres completed with it
+            f.extent = float(max(s.spans))
+            f.restart(t, row, col)
+        f.observe(t, row, col, accelerating=f.fallen > 0)
+        if whole:
+            f.area = b.area
+            f.extent = float(max(s.spans))
+        f.hidden, f.lost = 0, False
+        return surprise
+
+    @staticmethod
+    def _unseen(f: ObjectFile, place: tuple[float, float], solid: np.ndarray) -> float:
+        f.row, f.col = place
+        f.hidden += 1
+        if f.contact:
+            f.contact -= 1
+        if not _inside(solid.shape, *place) or _covered(solid, *place, 1.0) or f.lost:
+            return 0.0  # out of the picture, or behind something
+        f.lost = True  # predicted in open view, not there: vanished (counted once)
+        return 1.0

@@ -17,7 +17,7 @@ OBJECT_SPREAD = 60  # max-min channel spread above which a pixel belongs to an o
 SCREEN_SPREAD = 20  # ... above which (and below OBJECT_SPREAD) to a screen
 GROUND_BRIGHTNESS = 160  # a grey pixel at least this bright is ground, darker grey a surface
 MIN_AREA = 3  # pixels: smaller blobs are slivers at an occluder's edge, not objects
-HUE_BINS = 12  # objects of different colours that touch are split by hue
+HUE_BINS = 36  # objects of different colours that touch are split by hue (10° bins: orange and yellow are 25° apart)
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,7 @@ class Parse:
     objects: list[Blob]
     occluder: np.ndarray  # bool [H, W]: screen pixels (things that hide what is behind them)
     surface: np.ndarray  # bool [H, W]: walls and shelves (static solid bodies; they hide too)
+    object_pixels: np.ndarray  # bool [H, W]: every object pixel (an object hides what is behind it too)
 
 
 def classes(frame: np.ndarray) -> dict[str, np.ndarray]:
@@ -93,4 +94,4 @@ def parse(frame: np.ndarray) -> Parse:
             colour = frame[rr, qq].astype(float).mean(axis=0)
             objects.append(Blob(float(rr.mean()), float(qq.mean()), int(len(rr)), tuple(colour.tolist()),
                                 int(rr.min()), int(rr.max()), int(qq.min()), int(qq.max())))
-    return Parse(objects, c["screen"], c["surface"])
+    return Parse(objects, c["screen"], c["surface"], c["object"])
