@@ -65,6 +65,7 @@ class ObjectFile:
     sightings: int = 0  # how often it has been seen
     lost: bool = False  # missed once in open view (a vanishing is counted once)
     fallen: float = 0.0  # pixels dropped in the current fall
+    on_shelf: bool = False  # last seen whole standing on a surface (not on the floor, not behind a shelf)
     contact: int = 0  # frames left in which this resting object, just hit, must start moving
     hit_by: ObjectFile | None = None  # the mover that hit it
     hit_speed: tuple[float, float] = (0.0, 0.0)  # that mover's velocity at the contact
@@ -276,19 +277,21 @@ class PhysicsTracker:
         """Inertia; gravity over a gap until it has dropped about a shelf's height; a bounce off a
         seen wall ahead (a wall reaches across the object's top half, a shelf under it does not)."""
         vr, vc = f.velocity
-        if f.fallen < FALL_LIMIT * f.size and (f.fallen > 0 or cls._unsupported(f, walls)):
+        if f.fallen < FALL_LIMIT * f.size and (f.fallen > 0 or f.on_shelf and cls._unsupported(f, walls)):
             vr = vr + GRAVITY
             f.fallen += vr
             f.velocity = (vr, vc)
         elif f.fallen >= FALL_LIMIT * f.size:  # landed: the floor holds it
-            vr, f.velocity, f.fallen = 0.0, (0.0, vc), 0.0
+            vr, f.velocity, f.fallen, f.on_shelf = 0.0, (0.0, vc), 0.0, False
             f.restart(t, f.row, f.col)
         if abs(vc) > REST_SPEED:
-            r0, r1 = int(round(f.row - f.size / 2)), int(round(f.row))
+            # a wall stands across the object's whole height; a shelf it passes (falling, or
+            # sliding beneath it) covers a few rows only
+            r0, r1 = int(round(f.row - f.size / 2)), int(round(f.row + f.size / 2)) - 1
             lo, hi = sorted((f.col + np.sign(vc) * f.size / 2, f.col + np.sign(vc) * f.size / 2 + vc))
             lo, hi = int(max(0, np.floor(lo))), int(min(walls.shape[1] - 1, np.ceil(hi)))
             r0, r1 = max(0, r0), min(walls.shape[0] - 1, r1)
-            if r0 <= r1 and lo <= hi and (walls[r0:r1 + 1, lo:hi + 1].mean(axis=0) >= 0.6).any():
+            if r0 <= r1 and lo <= hi and (walls[r0:r1 + 1, lo:hi + 1].mean(axis=0) >= 0.75).any():
                 f.velocity = (vr, -RESTITUTION * vc)
                 f.restart(t, f.row + vr, f.col - RESTITUTION * vc)
                 return f.row + vr, f.col - RESTITUTION * vc
@@ -315,15 +318,11 @@ class PhysicsTracker:
         surprise = 0.0
         predicted = [self._predict(t, f, walls) for f in files]
         self._contacts(files, predicted)
-        # Match: files seen last frame first (nearest prediction, similar colour), then hidden ones.
-        unmatched = list(range(len(found)))
-        matched: dict[int, tuple[int, tuple]] = {}
-        for i in sorted(range(len(files)), key=lambda i: files[i].hidden):
-            f = files[i]
+        # Match: the closest pairs first (place and colour), files seen last frame before hidden ones.
+        pairs = []
+        for i, f in enumerate(files):
             pr, pc = predicted[i]
-            best, best_cost = None, None
-            for j in unmatched:
-                s = found[j]
+            for j, s in enumerate(found):
                 row, col = s.centre(f.size)
                 d = float(np.hypot((row if row is not None else s.blob.row) - pr,
                                    (col if col is not None else s.blob.col) - pc))
@@ -331,18 +330,19 @@ class PhysicsTracker:
                 reach = 2 * f.size + (np.hypot(*f.velocity) + 3 if f.hidden else 0)
                 # a file hidden for a while may come out changed; a sliver's colour is mixed
                 lenient = f.hidden or s.blob.area < f.area / 2
-                if d > reach or colour > COLOUR_MATCH * (2 if lenient else 1):
-                    continue
-                cost = d / f.size + colour / COLOUR_MATCH
-                if best_cost is None or cost < best_cost:
-                    best, best_cost = j, cost
-            if best is not None:
-                matched[i] = (best, (pr, pc))
-                unmatched.remove(best)
+                if d <= reach and colour <= COLOUR_MATCH * (2 if lenient else 1):
+                    pairs.append((f.hidden > 0, d / f.size + colour / COLOUR_MATCH, i, j))
+        matched: dict[int, tuple[int, tuple]] = {}
+        taken: set[int] = set()
+        for _, _, i, j in sorted(pairs):
+            if i not in matched and j not in taken:
+                matched[i] = (j, predicted[i])
+                taken.add(j)
+        unmatched = [j for j in range(len(found)) if j not in taken]
         for i, f in enumerate(files):
             if i in matched:
                 j, (pr, pc) = matched[i]
-                surprise += self._seen(t, f, found[j], pr, pc)
+                surprise += self._seen(t, f, found[j], pr, pc, walls)
             else:
                 surprise += self._add(t, "vanished", self._unseen(f, predicted[i], solid))
         for j in unmatched:
@@ -354,7 +354,7 @@ class PhysicsTracker:
         files[:] = [f for f in files if _inside(shape, f.row, f.col, 2 * f.size) or not f.hidden]
         return surprise
 
-    def _seen(self, t: int, f: ObjectFile, s: Sighting, pr: float, pc: float) -> float:
+    def _seen(self, t: int, f: ObjectFile, s: Sighting, pr: float, pc: float, walls: np.ndarray) -> float:
         surprise = 0.0
         b = s.blob
         row, col = s.centre(f.size)
@@ -404,6 +404,9 @@ class PhysicsTracker:
             f.restart(t, row, col)
         f.observe(t, row, col, accelerating=f.fallen > 0)
         if whole:
+            base = walls[min(walls.shape[0] - 1, b.bottom + 1), b.left:b.right + 1]
+            if f.fallen == 0 and base.size > 0 and float(base.mean()) >= 0.5:
+                f.on_shelf = True  # until it falls off: over a gap nothing shows under it either
             f.area = b.area
             f.extent = float(max(s.spans))
         f.hidden, f.lost = 0, False
