@@ -96,16 +96,18 @@ class ObjectFile:
         t0, r0, c0, vr, vc = self.anchor
         return float(np.hypot(row - r0 - vr * (t - t0), col - c0 - vc * (t - t0)))
 
-    def observe(self, t: int, row: float, col: float, accelerating: bool) -> None:
-        """A sighting of its centre: refit the velocity (a straight line through the last sightings;
-        only the last two while it accelerates, when a line would lag)."""
+    def observe(self, t: int, row: float, col: float) -> None:
+        """A sighting of its centre: refit the velocity to a straight line through the last
+        sightings. While it falls the vertical speed is gravity's, not refitted: an object that
+        should fall and does not is then off its path more with every frame."""
         self.sightings += 1
         self.track = [p for p in self.track if p[0] != t] + [(t, row, col)]
-        self.track = self.track[-(2 if accelerating else TRACK):]
+        self.track = self.track[-(2 if self.fallen > 0 else TRACK):]
         if len(self.track) >= 2:
             ts, rs, cs = (np.array(v, float) for v in zip(*self.track))
             dt = ts - ts.mean()
-            self.velocity = (float((dt * (rs - rs.mean())).sum() / (dt * dt).sum()),
+            v_row = float((dt * (rs - rs.mean())).sum() / (dt * dt).sum())
+            self.velocity = (self.velocity[0] if self.fallen > 0 else v_row,
                              float((dt * (cs - cs.mean())).sum() / (dt * dt).sum()))
         self.row, self.col = row, col
 
@@ -402,7 +404,7 @@ class PhysicsTracker:
             # centres completed with it
             f.extent = float(max(s.spans))
             f.restart(t, row, col)
-        f.observe(t, row, col, accelerating=f.fallen > 0)
+        f.observe(t, row, col)
         if whole:
             base = walls[min(walls.shape[0] - 1, b.bottom + 1), b.left:b.right + 1]
             if f.fallen == 0 and base.size > 0 and float(base.mean()) >= 0.5:
