@@ -69,6 +69,7 @@ class ObjectFile:
     contact: int = 0  # frames left in which this resting object, just hit, must start moving
     hit_by: ObjectFile | None = None  # the mover that hit it
     hit_speed: tuple[float, float] = (0.0, 0.0)  # that mover's velocity at the contact
+    apart: set = field(default_factory=set)  # ids of files seen overlapping it: in another depth plane
     anchor: tuple | None = None  # (t, row, col, v_row, v_col): the straight line it settled on
     drift: float = 0.0  # object sizes off that line already counted
 
@@ -307,7 +308,7 @@ class PhysicsTracker:
             if not f.moving or f.fallen > 0:
                 continue
             for g in files:
-                if g is f or g.moving or g.contact or abs(pr - g.row) > g.size / 2:
+                if g is f or g.moving or g.contact or abs(pr - g.row) > g.size / 2 or id(g) in f.apart:
                     continue
                 gap = abs(pc - g.col) - (f.size + g.size) / 2
                 ahead = np.sign(g.col - f.col) == np.sign(f.velocity[1])
@@ -341,6 +342,7 @@ class PhysicsTracker:
                 matched[i] = (j, predicted[i])
                 taken.add(j)
         unmatched = [j for j in range(len(found)) if j not in taken]
+        self._depth_planes(files, found, matched)
         for i, f in enumerate(files):
             if i in matched:
                 j, (pr, pc) = matched[i]
@@ -355,6 +357,19 @@ class PhysicsTracker:
             files.append(self._new_file(s, t))
         files[:] = [f for f in files if _inside(shape, f.row, f.col, 2 * f.size) or not f.hidden]
         return surprise
+
+    @staticmethod
+    def _depth_planes(files: list[ObjectFile], found: list[Sighting], matched: dict) -> None:
+        """Two objects whose pictures overlap, one cut off by the other, are at different depths
+        (one passes behind the other): they can never touch. Objects that collide only meet."""
+        seen = [(files[i], found[j]) for i, (j, _) in matched.items()]
+        for k, (f, s) in enumerate(seen):
+            for g, u in seen[k + 1:]:
+                a, b = s.blob, u.blob
+                near = a.left <= b.right + 1 and b.left <= a.right + 1 and a.top <= b.bottom + 1 and b.top <= a.bottom + 1
+                if near and (not s.whole(f.size) or not u.whole(g.size)):
+                    f.apart.add(id(g))
+                    g.apart.add(id(f))
 
     def _seen(self, t: int, f: ObjectFile, s: Sighting, pr: float, pc: float, walls: np.ndarray) -> float:
         surprise = 0.0
