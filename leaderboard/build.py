@@ -38,12 +38,13 @@ def latest_entries(root: Path, suite: str) -> list[dict]:
 
 def kind(card: dict) -> str:
     """What a row is, from its card: a world model, a reference (an untrained null, a shortcut or
-    audit probe: what a score means without physics) or a submission. Cards accepted before the
+    audit probe: what a score means without physics; the hand-built physics control: what the
+    suite can measure) or a submission. Cards accepted before the
     field existed show '–'."""
     if "kind" not in card:
         return "–"
-    return {"probe": "probe (reference)", "audit probe": "probe (reference)", "null": "null (reference)"}.get(
-        card["kind"], card["kind"])
+    return {"probe": "probe (reference)", "audit probe": "probe (reference)", "null": "null (reference)",
+            "control": "control (ceiling, hand-built)"}.get(card["kind"], card["kind"])
 
 
 def _row(e: dict) -> dict:

@@ -56,7 +56,7 @@ class ModelCard(BaseModel):
     license: str = Field(default="unspecified", max_length=100)
     # What the entry is. The bundled references (untrained nulls, shortcut and audit probes) say so,
     # so a reader sees what a score means without physics; anything submitted is "submitted".
-    kind: Literal["submitted", "world model", "null", "probe", "audit probe"] = "submitted"
+    kind: Literal["submitted", "world model", "null", "probe", "audit probe", "control"] = "submitted"
 
     @field_validator("link")
     @classmethod

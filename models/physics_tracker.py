@@ -245,8 +245,8 @@ class PhysicsTracker:
             walls |= seen.surface  # static solids stay where they were seen, also once hidden
             found = sightings(seen.objects, cover, seen.object_pixels)
             if t == 0:
-                for s in found:
-                    files.append(self._new_file(s, t))
+                files = [self._new_file(s, t) for s in found]
+                self._depth_planes(files, found, {i: (i, None) for i in range(len(found))})
                 continue
             out[t] = self._step(t, files, found, cover | seen.object_pixels, walls)
         return out

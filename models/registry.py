@@ -20,6 +20,7 @@ from pathlib import Path
 ENTRY_POINT_GROUP = "voebench.models"
 AUTHORS = "voebench maintainers"
 PLAYGROUND_DATA = "voebench playground (possible-only), see models/checkpoints/*.json"
+CONTROL_DATA = "none: hand-built; its constants were set on a development suite (seed 783, 20 per cell)"
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,8 @@ class ModelRecord:
     def card(self, parameters: int | None = None) -> dict:
         """The leaderboard's model card (voebench submit) for a bundled model."""
         return {"name": self.name, "authors": AUTHORS, "description": self.description, "parameters": parameters,
-                "training_data": PLAYGROUND_DATA if self.trainable else "none", "link": None, "license": "MIT",
+                "training_data": PLAYGROUND_DATA if self.trainable else CONTROL_DATA if self.kind == "control" else "none",
+                "link": None, "license": "MIT",
                 "kind": self.kind}
 
 
@@ -97,11 +99,12 @@ RECORDS: dict[str, ModelRecord] = {r.name: r for r in [
                   "EMA targets." + _TRAINED),
     *_world_model("pixel-predictor", "voebench.models.pixel_predictor:PixelPredictorNet",
                   "Generative baseline: the jepa-frame backbone decoding the next frame's pixels." + _TRAINED),
-    ModelRecord("physics-tracker", "control", "Hand-built, not learned: perceives objects, screens and surfaces by "
-                "colour, keeps object files through occlusion, predicts with inertia, gravity over a seen gap, "
-                "bounces off seen walls and launches by contact; surprise = what the prediction cannot explain. "
-                "Version 0, in development (issue 13).", factory="voebench.models.physics_tracker:PhysicsTracker",
-                bundled=False),
+    ModelRecord("physics-tracker", "control", "Hand-built, not learned: the suite's ceiling (positive control). "
+                "Perceives objects, screens and surfaces by colour; keeps object files through occlusion; predicts "
+                "with inertia, gravity over a seen gap, bounces off seen walls and elastic launches by contact; "
+                "surprise = what the prediction cannot explain. Constants set on the development suite (seed 783, "
+                "20 per cell) and frozen before scoring; listed in docs/physics-tracker.md.",
+                factory="voebench.models.physics_tracker:PhysicsTracker"),
     ModelRecord("vjepa2-hf", "adapter", "V-JEPA 2 (Meta) through Hugging Face transformers, from local weights.",
                 factory="voebench.models.vjepa2_hf:VJEPA2HF", bundled=False),
 ]}
