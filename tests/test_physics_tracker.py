@@ -107,7 +107,7 @@ def test_a_cut_object_is_completed_from_its_uncut_side():
     assert resting.whole(8.0) and resting.centre(8.0) == (31.5, 23.5)
 
 
-def test_the_ceiling_on_the_demo_suite(demo_suite):
+def test_the_ceiling_on_the_demo_suite(demo_suite, tmp_path):
     """The positive control on real renders: voe-v2-mini, 28 quadruplets (measured: 27 right; the
     miss is a visible solidity quadruplet)."""
     from voebench.benchmark.evaluate import attach_labels
@@ -115,7 +115,7 @@ def test_the_ceiling_on_the_demo_suite(demo_suite):
     from voebench.benchmark.runner import ModelInstance, score_dataset
 
     data = demo_suite[0]
-    scores, _ = score_dataset(ModelInstance(PhysicsTracker()), data, None, 1, progress=False)
+    scores, _ = score_dataset(ModelInstance(PhysicsTracker()), data, tmp_path, 1, progress=False)  # no stale cache
     table = quadruplet_table(attach_labels(scores, data), "mean")
     assert len(table) == 28
     assert table.accuracy.sum() >= 25, table[table.accuracy < 1]
