@@ -38,7 +38,7 @@ EDGE = 3  # pixels: an object this close to the border may be entering or leavin
 COLOUR_MATCH = 60.0  # RGB distance under which two sightings can be the same object
 POSITION_TOLERANCE = 1.0  # pixels of prediction error that are only rendering noise
 HIDDEN_DRIFT = 0.15  # pixels of extra tolerance per frame hidden (a velocity known to ~0.1 px/frame)
-DRIFT_TOLERANCE = 1.0  # pixels off the line an object settled on that are only rendering noise
+DRIFT_TOLERANCE = 0.5  # pixels off the line an object settled on that are only rendering noise
 ERROR_CAP = 2.0  # object sizes: the most one object's position error adds in one frame
 COLOUR_TOLERANCE = 25.0  # RGB distance of shading, not a change of colour
 AREA_TOLERANCE = 0.5  # relative size change of a fully visible object that is only perspective
@@ -65,6 +65,7 @@ class ObjectFile:
     sightings: int = 0  # how often it has been seen
     lost: bool = False  # missed once in open view (a vanishing is counted once)
     fallen: float = 0.0  # pixels dropped in the current fall
+    fall_row: float = 0.0  # where the current fall began
     on_shelf: bool = False  # last seen whole standing on a surface (not on the floor, not behind a shelf)
     contact: int = 0  # frames left in which this resting object, just hit, must start moving
     hit_by: ObjectFile | None = None  # the mover that hit it
@@ -89,8 +90,10 @@ class ObjectFile:
     def drifted(self, t: int, row: float, col: float) -> float:
         """How far (pixels) a sighting is from the straight line the object settled on: a slow
         change of heading or speed escapes a frame-to-frame check, never this one."""
+        if self.fallen > 0:  # falling: the drop since the fall began against gravity's
+            return abs(row - self.fall_row - self.fallen)
         if self.anchor is None:
-            if len(self.track) < TRACK or self.fallen > 0:
+            if len(self.track) < TRACK:
                 return 0.0
             t0 = self.track[-1][0]
             self.anchor = (t0, self.row, self.col, *self.velocity)  # the line, as fitted now
@@ -270,9 +273,11 @@ class PhysicsTracker:
         if not 0 <= base < h - 1:
             return False
         band = walls[base:min(h, base + 3)]
-        under = band[:, int(max(0, f.col - f.size / 3)):int(min(w, f.col + f.size / 3 + 1))].any()
-        left = band[:, int(max(0, f.col - 3 * f.size)):int(max(0, f.col - f.size / 3))].any()
-        right = band[:, int(min(w, f.col + f.size / 3 + 1)):int(min(w, f.col + 3 * f.size + 1))].any()
+        # it tips over the edge as soon as its centre is past it
+        c0, c1 = int(max(0, np.floor(f.col - 0.5))), int(min(w, np.ceil(f.col + 0.5) + 1))
+        under = band[:, c0:c1].any()
+        left = band[:, int(max(0, f.col - 3 * f.size)):c0].any()
+        right = band[:, c1:int(min(w, f.col + 3 * f.size + 1))].any()
         return bool(left and right and not under)
 
     @classmethod
@@ -281,6 +286,9 @@ class PhysicsTracker:
         seen wall ahead (a wall reaches across the object's top half, a shelf under it does not)."""
         vr, vc = f.velocity
         if f.fallen < FALL_LIMIT * f.size and (f.fallen > 0 or f.on_shelf and cls._unsupported(f, walls)):
+            if f.fallen == 0:
+                f.restart(t, f.row, f.col)  # a fall begins: the straight line it slid on ends here
+                f.fall_row = f.row
             vr = vr + GRAVITY
             f.fallen += vr
             f.velocity = (vr, vc)
@@ -402,6 +410,8 @@ class PhysicsTracker:
             surprise += self._add(t, "drifted off its line", max(0.0, min(ERROR_CAP, drift) - f.drift))
             f.drift = max(f.drift, drift)
             if miss > 0.5 or drift > 0.5:  # the motion changed without cause: follow what is seen from here
+                if f.fallen > 0:  # it does not fall after all: give up the fall, once
+                    f.fallen, f.on_shelf, f.velocity = 0.0, False, (0.0, f.velocity[1])
                 f.restart(t, pr, pc)
         if f.contact:
             f.contact -= 1
