@@ -46,7 +46,9 @@ REST_SPEED = 0.3  # pixels per frame: slower is at rest
 START_DISTANCE = 1.0  # pixels a resting object must move to count as started
 TRACK = 6  # sightings a velocity is fitted over (fewer while the object accelerates)
 RESTITUTION = 0.9  # of a bounce off a seen wall
-CONTACT_FRAMES = 3  # a hit object must start moving within this many frames of the contact
+TIMING_TOLERANCE = 1.0  # frames by which a launch may miss the predicted contact (estimates of a hidden mover)
+TIMING_COST = 0.5  # surprise per frame a launch comes before the contact, or fails to come after it
+LATE_CAP = 3.0  # the most a launch that never comes adds
 GRAVITY = 0.6  # pixels per frame per frame: an unsupported object falls (down the picture)
 FALL_LIMIT = 1.4  # object diameters: a shelf is about this high, then the floor holds it
 MERGE_GAP = 4  # pixels: two same-coloured pieces this close, with only cover between, are one object
@@ -67,9 +69,8 @@ class ObjectFile:
     fallen: float = 0.0  # pixels dropped in the current fall
     fall_row: float = 0.0  # where the current fall began
     on_shelf: bool = False  # last seen whole standing on a surface (not on the floor, not behind a shelf)
-    contact: int = 0  # frames left in which this resting object, just hit, must start moving
-    hit_by: ObjectFile | None = None  # the mover that hit it
-    hit_speed: tuple[float, float] = (0.0, 0.0)  # that mover's velocity at the contact
+    expect: tuple | None = None  # resting: (frame of the predicted contact, the mover, its velocity then)
+    late: float = 0.0  # surprise already counted for a launch that has not come
     apart: set = field(default_factory=set)  # ids of files seen overlapping it: in another depth plane
     anchor: tuple | None = None  # (t, row, col, v_row, v_col): the straight line it settled on
     drift: float = 0.0  # object sizes off that line already counted
@@ -309,26 +310,31 @@ class PhysicsTracker:
         return f.row + vr, f.col + vc
 
     @staticmethod
-    def _contacts(files: list[ObjectFile], predicted: list[tuple[float, float]]) -> None:
-        """A mover predicted to reach a resting object in its lane stops there (its best guess until
-        the launch shows the masses) and the resting one must start moving soon."""
-        for f, (pr, pc) in zip(files, predicted):
-            if not f.moving or f.fallen > 0:
+    def _contacts(t: int, files: list[ObjectFile], predicted: list[tuple[float, float]]) -> None:
+        """Causality. For each resting object, when the soonest mover approaching it in its lane
+        will touch it (a fractional frame, from the mover's place and speed); a mover predicted
+        to reach it stops there (its best guess until the launch shows the masses)."""
+        for i, f in enumerate(files):
+            if not f.moving or f.fallen > 0 or abs(f.velocity[1]) <= REST_SPEED:
                 continue
+            vc = f.velocity[1]
             for g in files:
-                if g is f or g.moving or g.contact or abs(pr - g.row) > g.size / 2 or id(g) in f.apart:
+                if g is f or g.moving or g.sightings < 2 or g.fallen > 0 or id(g) in f.apart or \
+                        abs(f.row - g.row) > g.size / 2 or np.sign(g.col - f.col) != np.sign(vc):
                     continue
-                gap = abs(pc - g.col) - (f.size + g.size) / 2
-                ahead = np.sign(g.col - f.col) == np.sign(f.velocity[1])
-                if ahead and gap <= 0.5:
-                    g.contact, g.hit_by, g.hit_speed = CONTACT_FRAMES, f, f.velocity
-                    f.velocity = (0.0, 0.0)
+                reach = (f.size + g.size) / 2
+                contact = (t - 1) + max(0.0, abs(g.col - f.col) - reach) / abs(vc)
+                if g.expect is None or g.expect[1] is f or contact < g.expect[0]:
+                    g.expect, g.late = (contact, f, f.velocity), 0.0
+                if abs(g.col - predicted[i][1]) <= reach:  # gets there this frame: it stops at the contact
+                    predicted[i] = (predicted[i][0], g.col - np.sign(vc) * reach)
+                    f.velocity = (f.velocity[0], 0.0)
 
     def _step(self, t: int, files: list[ObjectFile], found: list[Sighting], solid: np.ndarray, walls) -> float:
         shape = solid.shape
         surprise = 0.0
         predicted = [self._predict(t, f, walls) for f in files]
-        self._contacts(files, predicted)
+        self._contacts(t, files, predicted)
         # Match: the closest pairs first (place and colour), files seen last frame before hidden ones.
         pairs = []
         for i, f in enumerate(files):
@@ -391,13 +397,17 @@ class PhysicsTracker:
         known = f.sightings >= 2 and bool(f.track) and (f.area > 0 or len(f.track) >= 2)
         resting = len(f.track) >= 2 and not f.moving and f.fallen == 0  # seen still
         if resting and err > START_DISTANCE:
-            if f.contact:  # launched by the mover that hit it: an elastic contact reverses the
-                # relative velocity, so the mover goes on at (launch - its old velocity)
-                m = f.hit_by
-                u = (row - f.row, col - f.col)
-                m.velocity = (0.0, u[1] - f.hit_speed[1])
+            if f.expect is not None:  # launched: by the mover expected to hit it, at about that time?
+                contact, m, v = f.expect
+                early = contact - (t - 0.5) - TIMING_TOLERANCE
+                surprise += self._add(t, "launched before the contact", TIMING_COST * max(0.0, early))
+                # it did touch: the mover is at the contact, and an elastic contact reverses the
+                # relative velocity, so it goes on at (launch - its old velocity)
+                reach = (m.size + f.size) / 2
+                m.col = f.col - np.sign(v[1]) * reach
+                m.velocity = (0.0, (col - f.col) - v[1])
                 m.restart(t, m.row, m.col)
-                f.contact, f.hit_by = 0, None
+                f.expect, f.late = None, 0.0
             else:
                 surprise += self._add(t, "started untouched", 1.0)
             f.restart(t, f.row, f.col)
@@ -413,11 +423,10 @@ class PhysicsTracker:
                 if f.fallen > 0:  # it does not fall after all: give up the fall, once
                     f.fallen, f.on_shelf, f.velocity = 0.0, False, (0.0, f.velocity[1])
                 f.restart(t, pr, pc)
-        if f.contact:
-            f.contact -= 1
-            if f.contact == 0 and err <= START_DISTANCE:
-                surprise += self._add(t, "hit, not launched", 1.0)
-                f.hit_by = None
+        if resting and err <= START_DISTANCE and f.expect is not None:  # hit, still at rest: more surprising every frame
+            due = min(LATE_CAP, TIMING_COST * max(0.0, t - f.expect[0] - TIMING_TOLERANCE))
+            surprise += self._add(t, "hit, not launched", due - f.late)
+            f.late = due
         if whole or b.area >= f.area / 2 > 0:  # a sliver's colour is mixed with what hides the rest
             change = _colour_distance(b.colour, f.colour)
             surprise += self._add(t, "changed colour", max(0.0, change - COLOUR_TOLERANCE) / COLOUR_MATCH)
@@ -443,8 +452,6 @@ class PhysicsTracker:
     def _unseen(f: ObjectFile, place: tuple[float, float], solid: np.ndarray) -> float:
         f.row, f.col = place
         f.hidden += 1
-        if f.contact:
-            f.contact -= 1
         if not _inside(solid.shape, *place) or _covered(solid, *place, 1.0) or f.lost:
             return 0.0  # out of the picture, or behind something
         f.lost = True  # predicted in open view, not there: vanished (counted once)
