@@ -314,6 +314,10 @@ class PhysicsTracker:
         """Causality. For each resting object, when the soonest mover approaching it in its lane
         will touch it (a fractional frame, from the mover's place and speed); a mover predicted
         to reach it stops there (its best guess until the launch shows the masses)."""
+        for g in files:  # a mover that turned away (or passed at another depth) will not hit it
+            if g.expect is not None and g.expect[1].moving and \
+                    np.sign(g.col - g.expect[1].col) != np.sign(g.expect[1].velocity[1]):
+                g.expect = None
         for i, f in enumerate(files):
             if not f.moving or f.fallen > 0 or abs(f.velocity[1]) <= REST_SPEED:
                 continue
@@ -355,14 +359,20 @@ class PhysicsTracker:
             if i not in matched and j not in taken:
                 matched[i] = (j, predicted[i])
                 taken.add(j)
-        unmatched = [j for j in range(len(found)) if j not in taken]
         self._depth_planes(files, found, matched)
+        unmatched = [j for j in range(len(found)) if j not in taken]
+        # An object that appears right where a file was predicted does not hide it: that file
+        # changed into it, or vanished.
+        hiding = solid.copy()
+        for j in unmatched:
+            b = found[j].blob
+            hiding[b.top:b.bottom + 1, b.left:b.right + 1] = False
         for i, f in enumerate(files):
             if i in matched:
                 j, (pr, pc) = matched[i]
                 surprise += self._seen(t, f, found[j], pr, pc, walls)
             else:
-                surprise += self._add(t, "vanished", self._unseen(f, predicted[i], solid))
+                surprise += self._add(t, "vanished", self._unseen(f, predicted[i], hiding))
         for j in unmatched:
             s = found[j]
             b = s.blob
