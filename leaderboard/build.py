@@ -68,11 +68,24 @@ def _row(e: dict) -> dict:
     return row
 
 
+CEILING = 0  # the rank of a hand-built control: shown apart, above the ranked entries, as "ceiling"
+
+
 def ranked(entries: list[dict]) -> list[dict]:
+    """Rows by accuracy; a hand-built control (the suite's ceiling) is not ranked among the
+    models it is read against: it comes first, with rank CEILING."""
     rows = sorted((_row(e) for e in entries), key=lambda r: (-r["accuracy"], -(r["effect"] or 0), r["model"]))
-    for i, r in enumerate(rows, start=1):
+    controls = [r for r in rows if r["kind"].startswith("control")]
+    others = [r for r in rows if not r["kind"].startswith("control")]
+    for r in controls:
+        r["rank"] = CEILING
+    for i, r in enumerate(others, start=1):
         r["rank"] = i
-    return rows
+    return controls + others
+
+
+def rank_label(rank: int) -> str:
+    return "ceiling" if rank == CEILING else str(rank)
 
 
 CSV_COLUMNS = ("rank", "model", "kind", "version", "accuracy", "ci_low", "ci_high", "effect", "visible", "occluded",
@@ -93,11 +106,12 @@ def to_markdown(rows: list[dict], suite: str) -> str:
             + " | ".join(p[:5] for p in PRINCIPLES) + " | localisation | detected cells | params | date |")
     lines = [f"# voebench leaderboard — suite {suite}", "",
              f"Quadruplet relative accuracy (%), mean aggregation, macro over principles; {DETECTED_MEANS}. "
-             "References (untrained nulls, shortcut and audit probes) show what a score means without physics.",
+             "References (untrained nulls, shortcut and audit probes) show what a score means without physics; "
+             "the *ceiling* (a hand-built physics tracker, not learned) shows what the suite can measure.",
              "", head, "|" + "---|" * (head.count("|") - 1)]
     for r in rows:
         params = f"{r['parameters'] / 1e6:.1f} M" if r["parameters"] else "–"
-        lines.append(f"| {r['rank']} | {r['model']} | {r['kind']} | {pct(r['accuracy'])} [{pct(r['ci_low'])}, {pct(r['ci_high'])}] | "
+        lines.append(f"| {rank_label(r['rank'])} | {r['model']} | {r['kind']} | {pct(r['accuracy'])} [{pct(r['ci_low'])}, {pct(r['ci_high'])}] | "
                      f"{effect(r['effect'])} | {pct(r['visible'])} | {pct(r['occluded'])} | "
                      + " | ".join(pct(r[p]) for p in PRINCIPLES)
                      + f" | {pct(r['localisation'])} | {r['detected_cells']}/{len(CELLS)} | {params} | {r['date']} |")

@@ -20,7 +20,7 @@ from pathlib import Path
 ENTRY_POINT_GROUP = "voebench.models"
 AUTHORS = "voebench maintainers"
 PLAYGROUND_DATA = "voebench playground (possible-only), see models/checkpoints/*.json"
-CONTROL_DATA = "none: hand-built; its constants were set on a development suite (seed 783, 20 per cell)"
+CONTROL_DATA = "none: hand-built; its constants were set on development suites (seeds 783 and 784, 20 per cell)"
 
 
 @dataclass(frozen=True)
@@ -51,8 +51,14 @@ class ModelRecord:
         return self.trainable  # every world model ships its checkpoint
 
     def card(self, parameters: int | None = None) -> dict:
-        """The leaderboard's model card (voebench submit) for a bundled model."""
-        return {"name": self.name, "authors": AUTHORS, "description": self.description, "parameters": parameters,
+        """The leaderboard's model card (voebench submit) for a bundled model. A hand-built
+        control's card lists its constants: its parameters, set by hand on development suites."""
+        description = self.description
+        if self.kind == "control":
+            from .physics_tracker import constants
+
+            description += " Constants: " + ", ".join(f"{k}={v:g}" for k, v in constants().items()) + "."
+        return {"name": self.name, "authors": AUTHORS, "description": description, "parameters": parameters,
                 "training_data": PLAYGROUND_DATA if self.trainable else CONTROL_DATA if self.kind == "control" else "none",
                 "link": None, "license": "MIT",
                 "kind": self.kind}
@@ -102,8 +108,8 @@ RECORDS: dict[str, ModelRecord] = {r.name: r for r in [
     ModelRecord("physics-tracker", "control", "Hand-built, not learned: the suite's ceiling (positive control). "
                 "Perceives objects, screens and surfaces by colour; keeps object files through occlusion; predicts "
                 "with inertia, gravity over a seen gap, bounces off seen walls and elastic launches by contact; "
-                "surprise = what the prediction cannot explain. Constants set on the development suite (seed 783, "
-                "20 per cell) and frozen before scoring; listed in docs/physics-tracker.md.",
+                "surprise = what the prediction cannot explain. Constants set on development suites (seeds 783 and "
+                "784, 20 per cell) and frozen before scoring; explained in docs/physics-tracker.md.",
                 factory="voebench.models.physics_tracker:PhysicsTracker"),
     ModelRecord("vjepa2-hf", "adapter", "V-JEPA 2 (Meta) through Hugging Face transformers, from local weights.",
                 factory="voebench.models.vjepa2_hf:VJEPA2HF", bundled=False),

@@ -219,3 +219,16 @@ def test_a_retired_suite_keeps_its_table_under_a_line_on_why(tmp_path):
     assert "Retired: voe-v1" in (out / "site" / "index.html").read_text()
     build("voe-v1", root=root, out=tmp_path / "v1")  # the retired suite's own board lists no "retired" section
     assert "## Retired" not in (tmp_path / "v1" / "LEADERBOARD.md").read_text()
+
+
+def test_the_hand_built_control_is_the_ceiling_not_ranked_among_the_models():
+    """The official board's physics tracker (kind "control") is listed first as the ceiling; the
+    models and references it is read against are ranked 1.. among themselves."""
+    from voebench.leaderboard.build import CEILING, latest_entries, ranked, to_markdown
+
+    rows = ranked(latest_entries(BUNDLED.parent, suites.LEADERBOARD_SUITE))
+    controls = [r for r in rows if r["kind"].startswith("control")]
+    assert [r["model"] for r in controls] == ["physics-tracker"] and rows[0] is controls[0]
+    assert controls[0]["rank"] == CEILING
+    assert [r["rank"] for r in rows[1:]] == list(range(1, len(rows)))
+    assert "| ceiling | physics-tracker | control (ceiling, hand-built) |" in to_markdown(rows, suites.LEADERBOARD_SUITE)

@@ -121,3 +121,21 @@ def test_the_ceiling_on_the_demo_suite(demo_suite, tmp_path):
     assert table.accuracy.sum() >= 25, table[table.accuracy < 1]
     occluded = table[table.condition == "occluded"]
     assert occluded.accuracy.sum() >= 13, occluded[occluded.accuracy < 1]
+
+
+def test_frame_strips_show_a_quadruplet_with_the_surprise_under_it(demo_suite):
+    """The diagnosis figure (benchmark/strips.py) on a real quadruplet: a PNG with the four clips'
+    frames and the tracker's surprise; an unknown quadruplet is refused by name."""
+    import io
+
+    from PIL import Image
+
+    from voebench.benchmark.strips import strip_figure
+
+    data = demo_suite[0]
+    quad = sorted(p.stem for p in (data / "items").glob("gravity-visible-*.json"))[0]
+    png = strip_figure(data, quad, PhysicsTracker(), range(6, 14))
+    image = Image.open(io.BytesIO(png))
+    assert image.format == "PNG" and image.width > 8 * 64 and image.height > 4 * 64
+    with pytest.raises(FileNotFoundError, match="no-such-quad"):
+        strip_figure(data, "no-such-quad", PhysicsTracker())
