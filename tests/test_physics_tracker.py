@@ -139,3 +139,19 @@ def test_frame_strips_show_a_quadruplet_with_the_surprise_under_it(demo_suite):
     assert image.format == "PNG" and image.width > 8 * 64 and image.height > 4 * 64
     with pytest.raises(FileNotFoundError, match="no-such-quad"):
         strip_figure(data, "no-such-quad", PhysicsTracker())
+
+
+def test_the_docs_and_the_card_give_every_constant_its_current_value():
+    """Its parameters are hand-set: docs/physics-tracker.md and the leaderboard card must list
+    each with the value the code uses."""
+    from pathlib import Path
+
+    from voebench.models.physics_tracker import constants
+    from voebench.models.registry import RECORDS
+
+    text = (Path(__file__).resolve().parents[1] / "docs" / "physics-tracker.md").read_text()
+    card = RECORDS["physics-tracker"].card()
+    assert len(constants()) >= 20 and card["kind"] == "control"
+    for name, value in constants().items():
+        assert f"| `{name}` | {value:g} |" in text, name
+        assert f"{name}={value:g}" in card["description"], name
