@@ -12,9 +12,13 @@ CELLS = tuple((p, c) for p in PRINCIPLES for c in CONDITIONS)
 
 # Versions of the scene design. 1: voe-v1 and voe-mini (retired), frozen: their clips must not
 # change. 2: voe-v2 and voe-v2-mini (issue 12): the rules of `voebench audit` hold by
-# construction. A principle module receives the version and keeps design 1 exactly as it was.
-DESIGNS = (1, 2)
-DEFAULT_DESIGN = 2
+# construction. 3: design 2's scenes and clips, with the reveal dated where the violation is seen
+# (>= MIN_VISIBLE_PIXELS pixels of the body masks differ, not the first differing pixel; issue 13,
+# scenes/quadruplet.py reveal_frame) — it changes reveal_frame labels only, and the rare scene whose
+# violation never shows in that many pixels is resampled. A principle module receives the version
+# and keeps design 1 exactly as it was.
+DESIGNS = (1, 2, 3)
+DEFAULT_DESIGN = 3
 
 # The law each impossible clip breaks (manifest column `violation`): (clip A->B, clip B->A).
 # Most quadruplets break their principle twice; in solidity and gravity the converse clip breaks
@@ -29,8 +33,9 @@ _REVISIT = ("the impossible pair crosses the gap twice and never where each poss
             "that compares a frame with the rest of its clip or with a memory of earlier frames finds the repeated "
             "crossing familiar and the clip that never crosses uneventful. The cue is the teleport itself, seen by "
             "memory without physics")
-INHERENT_CUES = {2: {("continuity", "occluded"): {"frame-oddness": _REVISIT, "background-change": _REVISIT},
-                     ("continuity", "visible"): {"frame-oddness": _REVISIT, "background-change": _REVISIT}}}
+_DESIGN2_CUES = {("continuity", "occluded"): {"frame-oddness": _REVISIT, "background-change": _REVISIT},
+                 ("continuity", "visible"): {"frame-oddness": _REVISIT, "background-change": _REVISIT}}
+INHERENT_CUES = {2: _DESIGN2_CUES, 3: _DESIGN2_CUES}  # design 3 has design 2's scenes
 
 LEADERBOARD_SUITE = "voe-v2"  # the official leaderboard (benchmark/suites/NAME.toml)
 DEMO_SUITE = "voe-v2-mini"  # `make demo` and CI: the first two quadruplets of each voe-v2 cell

@@ -75,6 +75,24 @@ def first_at_or_after(flags: np.ndarray, start: int) -> int:
     return int(start + hits[0]) if len(hits) else -1
 
 
+def reveal_frame(frames: np.ndarray, masks: np.ndarray, partner_frames: np.ndarray, partner_masks: np.ndarray,
+                 start: int, design: int) -> int:
+    """The first frame at or after `start` that shows the violation (-1: none).
+
+    Designs 1-2: the first frame with any differing pixel. For a gradual violation that is a
+    sliver: an object floating instead of falling first differs by a shading change or one
+    boundary pixel, and its centre is a pixel off its partner's only 1-3 frames later, so the
+    effect window after the reveal missed most of what a viewer sees (issue 13). Design 3: the
+    first frame where the scene's layout of bodies (the id masks) differs in at least
+    MIN_VISIBLE_PIXELS pixels, the same bar as "seen" everywhere else: a violation must be seen,
+    not guessed from a sliver. A body swapped for another (a colour change) differs in the id
+    mask too; a rolling object's shading does not count."""
+    if design < 3:
+        return first_at_or_after(differs(frames, partner_frames), start)
+    changed = (masks != partner_masks).reshape(len(masks), -1).sum(axis=1)
+    return first_at_or_after(changed >= MIN_VISIBLE_PIXELS, start)
+
+
 def hidden_behind(spec: SceneSpec, states: States, masks: np.ndarray, ids: tuple[int, ...]) -> np.ndarray:
     """Per frame: every manipulated body present in this run is inside the view with an occluder
     over it (design 2: "hidden" must not mean "outside the picture")."""
@@ -144,12 +162,14 @@ def build_quadruplet(pair: Pair, condition: str, resolution: int, rng: np.random
         if not candidates:
             raise Reject(f"no {condition} splice frame")
         s = int(candidates[rng.integers(len(candidates))]) if splice is None else splice
-        reveal = first_at_or_after(differs(fa, fb), s)
+        reveal = reveal_frame(fa, ma, fb, mb, s, design)
+        if reveal < 0:
+            raise Reject("the runs never differ in view after the splice")
         cut = lambda x, y: States(_splice(x.positions, y.positions, s), _splice(x.orientations, y.orientations, s))
         imp_ab = Clip(_splice(fa, fb, s), _splice(ma, mb, s), cut(sa, sb), False, s, reveal, 0)
         imp_ba = Clip(_splice(fb, fa, s), _splice(mb, ma, s), cut(sb, sa), False, s, reveal, 1)
     elif pair.design == "crossed":
-        imp_ab, imp_ba = _crossed(pair, condition, A, B, ids, resolution, renderer)
+        imp_ab, imp_ba = _crossed(pair, condition, A, B, ids, resolution, renderer, design)
         s = imp_ab.violation_frame
         if design >= 2 and condition == "occluded" and not (
                 hidden_behind(pair.a, sa, ma, ids)[s] and hidden_behind(pair.b, sb, mb, ids)[s]):
@@ -160,7 +180,7 @@ def build_quadruplet(pair: Pair, condition: str, resolution: int, rng: np.random
     return Quadruplet([A, B, imp_ab, imp_ba], ids, meta)
 
 
-def _crossed(pair: Pair, condition: str, A: Clip, B: Clip, ids, resolution: int, renderer: str):
+def _crossed(pair: Pair, condition: str, A: Clip, B: Clip, ids, resolution: int, renderer: str, design: int = 1):
     rows = [i - 1 for i in ids]
     moved = np.abs(A.states.positions[:, rows] - B.states.positions[:, rows]).max(axis=(1, 2)) > 1e-6
     v = first_at_or_after(moved, 0)
@@ -178,9 +198,9 @@ def _crossed(pair: Pair, condition: str, A: Clip, B: Clip, ids, resolution: int,
         states = States(pos, orn)
         with World(spec, renderer) as world:
             frames, masks = world.render(states, resolution)
-        reveal = first_at_or_after(differs(frames, scene.frames), v)
+        reveal = reveal_frame(frames, masks, scene.frames, scene.masks, v, design)
         if reveal < 0:
-            raise Reject("crossed clip never differs from its possible partner")
+            raise Reject("crossed clip never differs in view from its possible partner")
         return Clip(frames, masks, states, False, v, reveal, partner)
 
     return cross(A, pair.a, B, 0), cross(B, pair.b, A, 1)

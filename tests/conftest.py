@@ -10,12 +10,12 @@ from voebench.scenes.quadruplet import Reject, build_quadruplet
 SEEDS = (11, 12)  # two items per principle x condition
 
 
-def build(name: str, condition: str, seed: int, frames: int = 32, resolution: int = 64):
+def build(name: str, condition: str, seed: int, frames: int = 32, resolution: int = 64, design: int = 1):
     rng = np.random.default_rng(item_seed(seed, Item("test", 0, name, condition)))
     for _ in range(60):
-        pair = principle(name).sample(rng, condition, frames, 16)
+        pair = principle(name).sample(rng, condition, frames, 16, design)
         try:
-            return pair, build_quadruplet(pair, condition, resolution, rng)
+            return pair, build_quadruplet(pair, condition, resolution, rng, design=design)
         except Reject:
             continue
     raise AssertionError(f"{name}/{condition}: no valid quadruplet")

@@ -3,9 +3,10 @@ import numpy as np
 import pytest
 
 from voebench.scenes.design import CONDITIONS, PRINCIPLES
+from voebench.scenes.camera import MIN_VISIBLE_PIXELS
 from voebench.scenes.quadruplet import visible_pixels
 
-from .conftest import SEEDS
+from .conftest import SEEDS, build
 
 CASES = [(n, c, s) for n in PRINCIPLES for c in CONDITIONS for s in SEEDS]
 
@@ -92,3 +93,24 @@ def test_crossed_clips_recombine_the_possible_runs(quadruplets, name, condition,
         # Pixels away from the manipulated bodies are the scene run's pixels.
         away = ~np.isin(imp.masks, quad.manipulated_ids) & ~np.isin(scene.masks, quad.manipulated_ids)
         assert np.array_equal(imp.frames[away], scene.frames[away])
+
+
+@pytest.mark.parametrize("condition", CONDITIONS)
+def test_design3_dates_the_reveal_where_the_violation_is_seen(condition):
+    """Gravity's violation is gradual: the object that floats instead of falling first differs from
+    its partner by a shading change or a boundary pixel. Design 3 keeps design 2's clips and moves
+    the reveal to the first frame where the body masks differ in MIN_VISIBLE_PIXELS pixels."""
+    later = 0
+    for seed in SEEDS:
+        _, old = build("gravity", condition, seed, design=2)
+        _, new = build("gravity", condition, seed, design=3)
+        for o, n in zip(old.clips, new.clips):
+            assert np.array_equal(o.frames, n.frames) and np.array_equal(o.masks, n.masks)
+        for o, n in zip(old.clips[2:], new.clips[2:]):
+            partner = new.clips[n.partner]
+            changed = (n.masks != partner.masks).reshape(len(n.masks), -1).sum(axis=1)
+            assert changed[n.reveal_frame] >= MIN_VISIBLE_PIXELS
+            assert (changed[n.violation_frame:n.reveal_frame] < MIN_VISIBLE_PIXELS).all()
+            assert n.reveal_frame >= o.reveal_frame
+            later += n.reveal_frame > o.reveal_frame
+    assert later > 0, "no reveal moved: the test shows nothing"

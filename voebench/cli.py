@@ -164,7 +164,8 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--workers", type=int, default=1)
     g.add_argument("--renderer", choices=["tiny", "egl"], default="tiny")
     g.add_argument("--design", type=int, choices=DESIGNS, default=DEFAULT_DESIGN,
-                   help=f"scene design version (default {DEFAULT_DESIGN}, that of voe-v2; 1: the retired voe-v1)")
+                   help=f"scene design version (default {DEFAULT_DESIGN}: design 2's scenes with the reveal dated where the "
+                        "violation is seen; 2: voe-v2; 1: the retired voe-v1)")
     g.add_argument("--scheduler", help="Dask: 'local:N' (a LocalCluster on 127.0.0.1) or 'tcp://HOST:PORT' (needs voebench[dask])")
     g.add_argument("--quiet", action="store_true", help="no progress bar")
     g.set_defaults(func=_generate)
