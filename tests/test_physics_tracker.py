@@ -155,3 +155,16 @@ def test_the_docs_and_the_card_give_every_constant_its_current_value():
     for name, value in constants().items():
         assert f"| `{name}` | {value:g} |" in text, name
         assert f"{name}={value:g}" in card["description"], name
+
+
+def test_drift_counts_bends_and_speed_changes_not_perspective():
+    """Perspective changes an object's speed along its straight path a little; a turn bends the
+    path and a change of speed by half moves it far ahead of or behind its line."""
+    from voebench.models.physics_tracker import PERSPECTIVE, ObjectFile
+
+    f = ObjectFile(10.0, 10.0, np.zeros(3), 20, 5.0, velocity=(0.0, 2.0))
+    f.anchor = (0, 10.0, 10.0, 0.0, 2.0)
+    t = 10  # 20 px along the line
+    assert f.drifted(t, 10.0, 30.0 + 0.5 * PERSPECTIVE * 20) == 0.0  # sped up by perspective
+    assert abs(f.drifted(t, 11.5, 30.0) - 1.5) < 1e-9  # 1.5 px across: a bend
+    assert f.drifted(t, 10.0, 30.0 + 10.0) > 5.0  # half as fast again
