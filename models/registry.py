@@ -20,8 +20,9 @@ from pathlib import Path
 ENTRY_POINT_GROUP = "voebench.models"
 AUTHORS = "voebench maintainers"
 PLAYGROUND_DATA = "voebench playground (possible-only), see models/checkpoints/*.json"
-CONTROL_DATA = ("none: hand-built; its constants were set on development suites (seeds 783, 784 and 55001, 20 per "
-                "cell)")
+# The control's development seeds are stated once, in models/physics_tracker.py.
+_CONTROL_SEEDS = ", ".join(map(str, __import__("voebench.models.physics_tracker", fromlist=["DEV_SEEDS"]).DEV_SEEDS))
+CONTROL_DATA = f"none: hand-built; its constants were set on development suites (seeds {_CONTROL_SEEDS}, 20 per cell)"
 
 
 @dataclass(frozen=True)
@@ -109,8 +110,8 @@ RECORDS: dict[str, ModelRecord] = {r.name: r for r in [
     ModelRecord("physics-tracker", "control", "Hand-built, not learned: the suite's ceiling (positive control). "
                 "Perceives objects, screens and surfaces by colour; keeps object files through occlusion; predicts "
                 "with inertia, gravity over a seen gap, bounces off seen walls and elastic launches by contact; "
-                "surprise = what the prediction cannot explain. Constants set on development suites (seeds 783, 784 "
-                "and 55001, 20 per cell) and frozen before scoring; explained in docs/physics-tracker.md.",
+                f"surprise = what the prediction cannot explain. Constants set on development suites (seeds "
+                f"{_CONTROL_SEEDS}, 20 per cell) and frozen before scoring; explained in docs/physics-tracker.md.",
                 factory="voebench.models.physics_tracker:PhysicsTracker"),
     ModelRecord("vjepa2-hf", "adapter", "V-JEPA 2 (Meta) through Hugging Face transformers, from local weights.",
                 factory="voebench.models.vjepa2_hf:VJEPA2HF", bundled=False),
