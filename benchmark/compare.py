@@ -38,3 +38,21 @@ def compare_markdown(results: dict[str, dict]) -> str:
             lines.append(f"| {label} | " + " | ".join(_cell(cells[p][c]) if p in cells else "–" for p in PRINCIPLES)
                          + " |")
     return "\n".join(lines) + "\n"
+
+
+def difference_markdown(results_dirs: dict[str, str]) -> str:
+    """Each run's macro accuracy minus the first run's, per condition, paired bootstrap CI."""
+    from .difference import macro_difference, quadruplet_accuracy
+
+    labels = list(results_dirs)
+    acc = {label: quadruplet_accuracy(d) for label, d in results_dirs.items()}
+    lines = [f"Macro accuracy minus {labels[0]}'s (percentage points), mean aggregation, 95 % CI of a paired "
+             "bootstrap over quadruplets within cells:", "",
+             "| run | " + " | ".join(f"{c} difference [CI]" for c in CONDITIONS) + " |", "|---|" + "---|" * len(CONDITIONS)]
+    for label in labels[1:]:
+        cells = []
+        for c in CONDITIONS:
+            d, lo, hi = macro_difference(acc[label], acc[labels[0]], c)
+            cells.append(f"{100 * d:+.1f} [{100 * lo:+.1f}, {100 * hi:+.1f}]")
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"

@@ -43,8 +43,9 @@ def kind(card: dict) -> str:
     field existed show '–'."""
     if "kind" not in card:
         return "–"
-    return {"probe": "probe (reference)", "audit probe": "probe (reference)", "null": "null (reference)",
+    text = {"probe": "probe (reference)", "audit probe": "probe (reference)", "null": "null (reference)",
             "control": "control (ceiling, hand-built)"}.get(card["kind"], card["kind"])
+    return f"{text} (perception: {card['perception']})" if card.get("perception") else text
 
 
 def _row(e: dict) -> dict:

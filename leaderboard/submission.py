@@ -57,6 +57,9 @@ class ModelCard(BaseModel):
     # What the entry is. The bundled references (untrained nulls, shortcut and audit probes) say so,
     # so a reader sees what a score means without physics; anything submitted is "submitted".
     kind: Literal["submitted", "world model", "null", "probe", "audit probe", "control"] = "submitted"
+    # How a model gets its objects, where that is not learned from pixels end to end (issue 14):
+    # a hand-built parse or one trained on the generator's masks is a head start a reader must see.
+    perception: Literal["learned", "hand-built", "mask-supervised"] | None = None
 
     @field_validator("link")
     @classmethod

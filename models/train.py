@@ -52,6 +52,7 @@ def train(model: str, data: str | Path, out: str | Path, minutes: float | None =
     net_class = network(model)
     cfg = net_class.Config(**(overrides or {}))
     net = net_class(cfg)
+    data = net.prepare(clips, progress=progress)
     params = [p for p in net.parameters() if p.requires_grad]
     opt = torch.optim.AdamW(params, lr=cfg.lr, weight_decay=cfg.weight_decay)
     print(f"training {model} on {len(clips)} clips ({info['content_hash'][:16]}), seed {seed}, "
@@ -72,9 +73,10 @@ def train(model: str, data: str | Path, out: str | Path, minutes: float | None =
         lr = cfg.lr * min(1.0, (step + 1) / 100) * (0.1 + 0.9 * (1 + np.cos(np.pi * frac)) / 2)
         for group in opt.param_groups:
             group["lr"] = lr
-        batch = clips[torch.from_numpy(rng.integers(0, len(clips), cfg.batch_size))]
+        index = torch.from_numpy(rng.integers(0, len(clips), cfg.batch_size))
+        batch = {k: v[index] for k, v in data.items()} if isinstance(data, dict) else data[index]
         if rng.random() < 0.5:  # mirror: physics is left-right symmetric
-            batch = batch.flip(3)
+            batch = net.mirror(batch)
         net.train()
         loss, stats = net.loss(batch, frac, rng)
         opt.zero_grad(set_to_none=True)

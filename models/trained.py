@@ -46,6 +46,17 @@ class Network(nn.Module):
     def after_step(self, progress: float) -> None:
         """Called after each optimiser step (EMA targets update here)."""
 
+    @staticmethod
+    def prepare(clips: torch.Tensor, workers: int = 2, progress: bool = True):
+        """What training batches are drawn from: the clips themselves, or (a model with fixed
+        perception) what it perceives in them, computed once for the corpus."""
+        return clips
+
+    @staticmethod
+    def mirror(batch):
+        """The batch mirrored left-right (physics is symmetric): a training augmentation."""
+        return batch.flip(3)
+
     def config_dict(self) -> dict:
         return asdict(self.cfg)
 
@@ -65,10 +76,15 @@ class TrainedModel:
             raise CheckpointError(f"{self.name}: no shipped checkpoint at {path}; train one with "
                                   f"`voebench train --model {self.name} --data TRAIN_DIR --out DIR` and pass --weights")
         card = read_card(path) if (shipped or path.with_suffix(".json").exists()) else {}
+        if card.get("model", self.name) != self.name:  # its results would carry the wrong label
+            raise CheckpointError(f"{path}: a {card['model']} checkpoint (its model card says so), not {self.name}; "
+                                  f"score it with --model {card['model']}")
         state, config = load(path, card.get("sha256") if shipped else None)
         self.net = self.net_class(self.net_class.Config(**config))
         missing, unexpected = self.net.load_state_dict(state, strict=False)
-        if unexpected or [k for k in missing if not k.startswith("target_encoder.") or config.get("reg") == "ema"]:
+        # Strict: only a SIGReg run (no EMA teacher, its target_encoder never used) may lack the
+        # target encoder; every other missing or unexpected tensor is refused.
+        if unexpected or [k for k in missing if not k.startswith("target_encoder.") or config.get("reg") != "sigreg"]:
             raise CheckpointError(f"{path}: weights do not fit {self.name} (missing {missing[:3]}, unexpected {unexpected[:3]})")
         self.net.to(SCORING_DTYPE).eval()  # trained in float32, scored in float64: see models/portable.py
         self.weights_hash = sha256_file(path)

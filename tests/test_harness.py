@@ -1,5 +1,6 @@
 """Model protocol, registry, runner (cache, resume, no labels) and the evaluate/report CLI."""
 import json
+import shutil
 import textwrap
 
 import numpy as np
@@ -153,10 +154,21 @@ def test_evaluate_and_report_cli(suite, tmp_path, capsys):
     assert cli(["compare", str(results), str(tmp_path / "missing")]) == 2
     assert "no results here" in capsys.readouterr().err
 
+    # --difference: each run minus the first, per condition; the point is the difference of the
+    # macro accuracies the results report, and a run against itself differs by exactly 0.
+    same = shutil.copytree(results, tmp_path / "same")
+    assert cli(["compare", str(results), str(null), str(same), "--difference"]) == 0
+    printed = capsys.readouterr().out
+    lines = [line for line in printed.split("Macro accuracy minus")[1].splitlines() if " [" in line
+             and "difference" not in line]
+    null_result = json.loads((null / "results.json").read_text())
+    want = [100 * (null_result["metrics"]["mean"]["conditions"][c]["relative_accuracy"]
+                   - result["metrics"]["mean"]["conditions"][c]["relative_accuracy"]) for c in ("visible", "occluded")]
+    assert lines[-2].startswith(f"| {null} | {want[0]:+.1f} [") and f"| {want[1]:+.1f} [" in lines[-2]
+    assert lines[-1] == f"| {same} | +0.0 [+0.0, +0.0] | +0.0 [+0.0, +0.0] |"
+
 
 def test_corrupt_suite_is_refused_unless_skip_bad(suite, tmp_path, capsys):
-    import shutil
-
     src, _ = suite
     data = tmp_path / "data"
     shutil.copytree(src, data)

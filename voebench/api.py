@@ -146,12 +146,16 @@ def report(results: str | Path) -> list[Path]:
     return write_report(results)
 
 
-def compare(results: list[str | Path]) -> str:
-    """One Markdown table over several results directories of one suite (seeds, checkpoints)."""
-    from voebench.benchmark.compare import compare_markdown
+def compare(results: list[str | Path], difference: bool = False) -> str:
+    """One Markdown table over several results directories of one suite (seeds, checkpoints).
+    With `difference`, also each run's macro accuracy minus the first run's, per condition, with
+    a paired bootstrap CI (benchmark/difference.py)."""
+    from voebench.benchmark.compare import compare_markdown, difference_markdown
     from voebench.benchmark.results import load_results
 
-    return compare_markdown({str(d).rstrip("/"): load_results(d) for d in results})
+    labels = [str(d).rstrip("/") for d in results]
+    text = compare_markdown({label: load_results(d) for label, d in zip(labels, results)})
+    return text + ("\n" + difference_markdown(dict(zip(labels, results))) if difference else "")
 
 
 def run(suite: str = DEMO_SUITE, runs: str | Path = "runs", workers: int = 2, progress: bool = True,

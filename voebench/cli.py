@@ -132,7 +132,7 @@ def _compare(args) -> int:
     from voebench.scenes.dataset import atomic_write_text
 
     try:
-        text = voebench.compare(args.results)
+        text = voebench.compare(args.results, difference=args.difference)
     except ValueError as e:  # suites differ; an unreadable results.json is reported by main()
         print(f"voebench compare: {e}", file=sys.stderr)
         return 2
@@ -237,6 +237,9 @@ def build_parser() -> argparse.ArgumentParser:
     c = sub.add_parser("compare", help="one table over several results directories (seeds, checkpoints, models)")
     c.add_argument("results", nargs="+", help="RESULTS_DIR of voebench evaluate, one per run")
     c.add_argument("--out", help="also write the table to this Markdown file")
+    c.add_argument("--difference", action="store_true",
+                   help="also each run's macro accuracy minus the first run's, per condition, with a paired "
+                        "bootstrap 95 %% CI over quadruplets (is a model ahead?)")
     c.set_defaults(func=_compare)
     return parser
 
