@@ -43,6 +43,7 @@ class ModelRecord:
     factory: str = ""  # "module:attr" of the protocol model; world models use TrainedModel
     network: str = ""  # "module:attr" of the network (world models, and their untrained nulls)
     bundled: bool = True
+    perception: str | None = None  # "hand-built" / "mask-supervised" where objects are not learned from pixels
 
     @property
     def trainable(self) -> bool:
@@ -63,16 +64,18 @@ class ModelRecord:
         return {"name": self.name, "authors": AUTHORS, "description": description, "parameters": parameters,
                 "training_data": PLAYGROUND_DATA if self.trainable else CONTROL_DATA if self.kind == "control" else "none",
                 "link": None, "license": "MIT",
-                "kind": self.kind}
+                "kind": self.kind, **({"perception": self.perception} if self.perception else {})}
 
 
-def _world_model(name: str, network: str, description: str) -> list[ModelRecord]:
+def _world_model(name: str, network: str, description: str, bundled: bool = True,
+                 perception: str | None = None) -> list[ModelRecord]:
     """A model trained here, and its own untrained null: the reference that shows whether
     training, not the architecture, made the difference (issue 10)."""
-    return [ModelRecord(name, "world model", description, network=network),
+    return [ModelRecord(name, "world model", description, network=network, bundled=bundled, perception=perception),
             ModelRecord(f"untrained-{name}", "null", f"{name} with random weights (its own initialisation, seed 0): "
                         "what the architecture 'detects' before any training; the reference for the trained model.",
-                        factory="voebench.models.untrained_null:UntrainedNull", network=network)]
+                        factory="voebench.models.untrained_null:UntrainedNull", network=network, bundled=bundled,
+                        perception=perception)]
 
 
 _TRAINED = " Trained on the playground split only."
@@ -107,6 +110,19 @@ RECORDS: dict[str, ModelRecord] = {r.name: r for r in [
                   "EMA targets." + _TRAINED),
     *_world_model("pixel-predictor", "voebench.models.pixel_predictor:PixelPredictorNet",
                   "Generative baseline: the jepa-frame backbone decoding the next frame's pixels." + _TRAINED),
+    *_world_model("object-jepa", "voebench.models.object_jepa:ObjectJepaNet",
+                  "Object-centric latent world model (issue 14). Perception: hand-built (the physics tracker's colour "
+                  "parse; slots keep an object's identity while it is hidden). Learned: token encoder with EMA "
+                  "targets, a predictor attending along each slot's whole past and across the objects of a frame, "
+                  "temporal block masking; surprise = next-frame latent error of visible slots + visibility "
+                  "cross-entropy." + _TRAINED, perception="hand-built"),
+    *_world_model("object-jepa-nomemory", "voebench.models.object_jepa:ObjectJepaNoMemoryNet",
+                  "Ablation of object-jepa: the predictor sees the current frame only (no memory of hidden "
+                  "objects). Perception: hand-built." + _TRAINED, bundled=False, perception="hand-built"),
+    *_world_model("object-jepa-pixels", "voebench.models.object_jepa:ObjectJepaPixelsNet",
+                  "Ablation of object-jepa: the same predictor decodes the next frame's pixels (32x32) instead of "
+                  "latents; surprise = pixel error. Perception: hand-built." + _TRAINED, bundled=False,
+                  perception="hand-built"),
     ModelRecord("physics-tracker", "control", "Hand-built, not learned: the suite's ceiling (positive control). "
                 "Perceives objects, screens and surfaces by colour; keeps object files through occlusion; predicts "
                 "with inertia, gravity over a seen gap, bounces off seen walls and elastic launches by contact; "
