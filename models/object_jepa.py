@@ -92,6 +92,11 @@ def _tokens(frames: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return slots, scene, small
 
 
+def _stack(parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]]) -> dict[str, torch.Tensor]:
+    """Per-clip token arrays -> a batch of tensors by name."""
+    return {k: torch.from_numpy(np.stack([p[i] for p in parts])) for i, k in enumerate(("slots", "scene", "small"))}
+
+
 class ObjectJepaNet(Network):
     name = "object-jepa"
     Config = ObjectJepaConfig
@@ -124,7 +129,7 @@ class ObjectJepaNet(Network):
         with ProcessPoolExecutor(workers) as pool:
             out = list(tqdm(pool.map(_tokens, arrays, chunksize=16), total=len(arrays), desc="perceive",
                             unit="clip", disable=not progress))
-        return {k: torch.from_numpy(np.stack([o[i] for o in out])) for i, k in enumerate(("slots", "scene", "small"))}
+        return _stack(out)
 
     @staticmethod
     def mirror(batch: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
@@ -190,8 +195,7 @@ class ObjectJepaNet(Network):
     @torch.no_grad()
     def surprise(self, frames: torch.Tensor) -> torch.Tensor:
         """frames uint8 [B, T, H, W, 3] -> [B, T] prediction error (NaN at frame 0)."""
-        parts = [_tokens(f) for f in frames.numpy()]
-        batch = {k: torch.from_numpy(np.stack([p[i] for p in parts])) for i, k in enumerate(("slots", "scene", "small"))}
+        batch = _stack([_tokens(f) for f in frames.numpy()])
         out = self._predict(batch["slots"], batch["scene"], None)
         err, _ = self._errors(out, batch)
         result = torch.full(err.shape[:1] + (err.shape[1] + 1,), float("nan"), dtype=err.dtype)
