@@ -9,7 +9,7 @@ from voebench import models
 from voebench.models.checkpoint import CheckpointError, load, save
 from voebench.models.protocol import check_model
 from voebench.models.object_tokens import FEATURES, SCENE_FEATURES, SLOTS, clip_tokens, mirror
-from voebench.models.scene_parse import MIN_AREA
+from voebench.models.scene_parse import MIN_AREA, OBJECT_SPREAD
 from voebench.models.train import train
 from voebench.scenes.generate import GenerateConfig, generate
 
@@ -64,7 +64,7 @@ def test_a_slot_keeps_its_object_through_occlusion_and_agrees_with_the_masks():
 
 def _is_object(frames, masks, body) -> bool:
     pix = frames[masks == body].astype(int)
-    return len(pix) > 0 and np.median(pix.max(1) - pix.min(1)) >= 60
+    return len(pix) > 0 and np.median(pix.max(1) - pix.min(1)) >= OBJECT_SPREAD
 
 
 def test_mirrored_tokens_are_the_tokens_of_the_mirrored_clip():
