@@ -122,6 +122,7 @@ def evaluate(ref: ModelRef | ModelInstance, data: str | Path, out: str | Path, c
                                       "in one batch", **computed.pop("protocol")},
         "versions": versions(),
         "machine": machine(),
+        "throughput": meta["throughput"],  # this run's scoring; 0 clips when all came from the cache
         "skipped_clips": meta["skipped"],
         "skipped_quadruplets": sorted(set(read_quad_ids(data)) - set(clips["quad_id"])),
         "curves": aligned_curves(clips),

@@ -14,6 +14,7 @@ import re
 import shutil
 import signal
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -207,6 +208,16 @@ def read_scores(path: Path) -> pd.DataFrame:
     return df
 
 
+def device_name(model) -> str:
+    """Where a model scores: 'cpu', or the GPU's name (models that take --device keep `device`)."""
+    device = getattr(model, "device", None)
+    if device is None or str(device) == "cpu":
+        return "cpu"
+    import torch
+
+    return f"{device} ({torch.cuda.get_device_name(device)})"
+
+
 def cache_path(cache: Path, content_hash: str, model) -> Path:
     safe = re.sub(r"[^A-Za-z0-9_.@-]", "_", model_id(model))
     return cache / CACHE_LAYOUT / content_hash[:16] / f"{safe}-{(model.weights_hash or 'none')[:16]}.parquet"
@@ -242,7 +253,8 @@ def score_dataset(ref: ModelRef, directory: str | Path, cache: Path | None = Non
     cache = Path(cache) if cache else default_cache()
     final = cache_path(cache, info["content_hash"], model)
     rows, skipped = check_dataset(directory, rows, skip_bad)
-    meta = {"model": model_id(model), "weights_hash": model.weights_hash, "cache": str(final), "skipped": skipped}
+    meta = {"model": model_id(model), "weights_hash": model.weights_hash, "cache": str(final), "skipped": skipped,
+            "throughput": {"device": device_name(model), "clips": 0, "seconds": 0.0, "clips_per_s": None}}
     if final.exists():
         scores = read_scores(final)
         if set(scores["clip_id"]) >= {r["clip_id"] for r in rows}:
@@ -263,6 +275,7 @@ def score_dataset(ref: ModelRef, directory: str | Path, cache: Path | None = Non
                disable=not progress, dynamic_ncols=True)
     if workers == 1 and not scheduler:
         _WORKER_MODELS[ref.key] = model  # reuse the instance made above
+    began = time.perf_counter()
     results = run_unordered(_score_batches, [(ref, str(directory), c, timeout) for c in _chunks(todo)], workers,
                             scheduler, "score")
     start = len(list(partial.glob("chunk-*.parquet")))
@@ -276,6 +289,8 @@ def score_dataset(ref: ModelRef, directory: str | Path, cache: Path | None = Non
             bar.close()
             raise result["error"]
     bar.close()
+    seconds = time.perf_counter() - began
+    meta["throughput"].update(clips=left, seconds=round(seconds, 2), clips_per_s=round(left / seconds, 3) if seconds else None)
     records = [done[r["clip_id"]] for r in sorted(rows, key=lambda r: r["clip_id"])]
     atomic_write_bytes(final, table_bytes(records))
     shutil.rmtree(partial, ignore_errors=True)

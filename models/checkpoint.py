@@ -46,7 +46,7 @@ def check_safetensors(path: Path) -> None:
 def save(path: Path, state: dict[str, torch.Tensor], config: dict, card: dict) -> dict:
     """Write NAME.safetensors and NAME.json (the model card, with the weights' sha256)."""
     path = Path(path)
-    state = {k: v.detach().contiguous().clone() for k, v in state.items()}
+    state = {k: v.detach().cpu().contiguous().clone() for k, v in state.items()}
     atomic_write_bytes(path, safetensors_bytes(state, metadata={"config": json.dumps(config, sort_keys=True)}))
     card = dict(card, config=config, weights_file=path.name, sha256=sha256_file(path),
                 parameters=int(sum(v.numel() for v in state.values())))

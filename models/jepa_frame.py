@@ -70,7 +70,7 @@ class JepaFrameNet(Network):
         z = self.encode(frames)
         with torch.no_grad():
             tgt = F.layer_norm(self.encode(frames, target=True) if cfg.reg == "ema" else z.detach(), (cfg.dim,))
-        mask = block_mask(*z.shape[:2], cfg.mask_prob, cfg.mask_min, cfg.mask_max, rng)
+        mask = block_mask(*z.shape[:2], cfg.mask_prob, cfg.mask_min, cfg.mask_max, rng, z.device)
         inp = torch.where(mask[..., None], self.mask_token.expand_as(z), z)
         pred = self.predictor(inp)[:, :-1]
         err = (pred - tgt[:, 1:]).abs().mean(-1)
@@ -97,7 +97,7 @@ class JepaFrameNet(Network):
         z = self.encode(frames)
         tgt = F.layer_norm(self.encode(frames, target=True), (self.cfg.dim,))
         pred = self.predictor(z)[:, :-1]
-        out = torch.full(z.shape[:2], float("nan"), dtype=z.dtype)
+        out = torch.full(z.shape[:2], float("nan"), dtype=z.dtype, device=z.device)
         out[:, 1:] = (pred - tgt[:, 1:]).abs().mean(-1)
         return out
 

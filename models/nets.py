@@ -75,15 +75,22 @@ class CausalGRU(nn.Module):
 WINDOW, CONTEXT, STRIDE = 16, 8, 2
 
 
-def windowed_surprise(window_error, batch: int, frames: int, tubelet: int, dtype: torch.dtype) -> torch.Tensor:
+def windowed_surprise(window_error, batch: int, frames: int, tubelet: int) -> torch.Tensor:
     """Per-frame surprise [batch, frames]: each frame after a window's context gets its tubelet's
     error (`window_error(start)` -> [batch, target tubelets] for the window starting there),
-    averaged over the windows in which it is a target; frames never a target are NaN."""
-    total = torch.zeros(batch, frames, dtype=dtype)
-    count = torch.zeros(frames, dtype=dtype)
+    averaged over the windows in which it is a target; frames never a target are NaN. Summed on
+    the errors' device, in their precision (at least float32: half-precision sums drift)."""
+    total = count = None
     for s in range(0, frames - WINDOW + 1, STRIDE):
-        total[:, s + CONTEXT:s + WINDOW] += window_error(s).repeat_interleave(tubelet, dim=1)
+        error = window_error(s)
+        if error.dtype in (torch.float16, torch.bfloat16):
+            error = error.float()
+        if total is None:
+            total, count = error.new_zeros(batch, frames), error.new_zeros(frames)
+        total[:, s + CONTEXT:s + WINDOW] += error.repeat_interleave(tubelet, dim=1)
         count[s + CONTEXT:s + WINDOW] += 1
+    if total is None:  # a clip shorter than one window: nothing to predict
+        return torch.full((batch, frames), float("nan"), dtype=torch.float64)
     out = total / count.clamp_min(1)
     out[:, count == 0] = float("nan")
     return out
@@ -112,7 +119,7 @@ def effective_rank(z: torch.Tensor) -> float:
 
 
 def block_mask(batch: int, frames: int, prob: float, shortest: int, longest: int,
-               rng: np.random.Generator) -> torch.Tensor:
+               rng: np.random.Generator, device: torch.device | str = "cpu") -> torch.Tensor:
     """[batch, frames] bool: for a share `prob` of clips, one run of k in [shortest, longest]
     frames whose inputs the predictor does not see (as if behind a screen)."""
     mask = torch.zeros(batch, frames, dtype=torch.bool)
@@ -121,7 +128,7 @@ def block_mask(batch: int, frames: int, prob: float, shortest: int, longest: int
             k = int(rng.integers(shortest, longest + 1))
             a = int(rng.integers(1, max(2, frames - k)))
             mask[b, a:a + k] = True
-    return mask
+    return mask.to(device)
 
 
 @torch.no_grad()

@@ -138,8 +138,9 @@ class ObjectJepaNet(Network):
 
     # -- network ----------------------------------------------------------------------------
     def _time(self, T: int, dtype) -> torch.Tensor:
-        t = torch.arange(T, dtype=dtype)[:, None]
-        freq = torch.exp(-math.log(100.0) * torch.arange(8, dtype=dtype) / 8)[None]
+        device = self.mask_token.device
+        t = torch.arange(T, dtype=dtype, device=device)[:, None]
+        freq = torch.exp(-math.log(100.0) * torch.arange(8, dtype=dtype, device=device) / 8)[None]
         return self.time(torch.cat([torch.sin(t * freq), torch.cos(t * freq)], dim=1))  # [T, d]
 
     def _predict(self, slots: torch.Tensor, scene: torch.Tensor, hide: torch.Tensor | None) -> torch.Tensor:
@@ -150,11 +151,11 @@ class ObjectJepaNet(Network):
         if hide is not None:  # masked frames: the predictor does not see the objects, only the scene
             z = torch.where(hide[:, :, None, None], self.mask_token.expand_as(z), z)
         x = torch.cat([z, self.scene_encoder(scene.to(dtype))[:, :, None]], dim=2) + self._time(T, dtype)[None, :, None]
-        i = torch.arange(T)
+        i = torch.arange(T, device=x.device)
         allowed = i[None, :] <= i[:, None]
         if self.cfg.memory > 0:
             allowed &= i[None, :] > i[:, None] - self.cfg.memory
-        causal = torch.zeros(T, T, dtype=dtype).masked_fill(~allowed, float("-inf"))
+        causal = torch.zeros(T, T, dtype=dtype, device=x.device).masked_fill(~allowed, float("-inf"))
         for block in self.blocks:
             x = block(x, causal)
         return self.norm(x)
@@ -181,7 +182,7 @@ class ObjectJepaNet(Network):
     def loss(self, batch: dict[str, torch.Tensor], progress: float, rng: np.random.Generator):
         cfg = self.cfg
         B, T = batch["slots"].shape[:2]
-        hide = block_mask(B, T, cfg.mask_prob, cfg.mask_min, cfg.mask_max, rng)
+        hide = block_mask(B, T, cfg.mask_prob, cfg.mask_min, cfg.mask_max, rng, batch["slots"].device)
         out = self._predict(batch["slots"], batch["scene"], hide)
         err, stats = self._errors(out, batch)
         seen = batch["slots"][..., 0] > 0
@@ -195,10 +196,12 @@ class ObjectJepaNet(Network):
     @torch.no_grad()
     def surprise(self, frames: torch.Tensor) -> torch.Tensor:
         """frames uint8 [B, T, H, W, 3] -> [B, T] prediction error (NaN at frame 0)."""
-        batch = _stack([_tokens(f) for f in frames.numpy()])
+        # perception runs on the CPU (numpy); the network wherever its weights are
+        device = self.mask_token.device
+        batch = {k: v.to(device) for k, v in _stack([_tokens(f) for f in frames.cpu().numpy()]).items()}
         out = self._predict(batch["slots"], batch["scene"], None)
         err, _ = self._errors(out, batch)
-        result = torch.full(err.shape[:1] + (err.shape[1] + 1,), float("nan"), dtype=err.dtype)
+        result = torch.full(err.shape[:1] + (err.shape[1] + 1,), float("nan"), dtype=err.dtype, device=err.device)
         result[:, 1:] = err
         return result
 

@@ -71,7 +71,7 @@ class PixelPredictorNet(Network):
 
     def loss(self, frames: torch.Tensor, progress: float, rng: np.random.Generator):
         cfg = self.cfg
-        mask = block_mask(*frames.shape[:2], cfg.mask_prob, cfg.mask_min, cfg.mask_max, rng)
+        mask = block_mask(*frames.shape[:2], cfg.mask_prob, cfg.mask_min, cfg.mask_max, rng, frames.device)
         pred = self._predict(frames, mask)
         err = (pred - frames[:, 1:].float() / 255.0).abs().mean()
         return err, {"pixel_l1": err.item()}
@@ -79,6 +79,6 @@ class PixelPredictorNet(Network):
     @torch.no_grad()
     def surprise(self, frames: torch.Tensor) -> torch.Tensor:
         pred = self._predict(frames)
-        out = torch.full(frames.shape[:2], float("nan"), dtype=pred.dtype)
+        out = torch.full(frames.shape[:2], float("nan"), dtype=pred.dtype, device=pred.device)
         out[:, 1:] = (pred - frames[:, 1:].to(pred.dtype) / 255.0).abs().mean(dim=(2, 3, 4))
         return out

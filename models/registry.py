@@ -129,8 +129,18 @@ RECORDS: dict[str, ModelRecord] = {r.name: r for r in [
                 f"surprise = what the prediction cannot explain. Constants set on development suites (seeds "
                 f"{_CONTROL_SEEDS}, 20 per cell) and frozen before scoring; explained in docs/physics-tracker.md.",
                 factory="voebench.models.physics_tracker:PhysicsTracker"),
-    ModelRecord("vjepa2-hf", "adapter", "V-JEPA 2 (Meta) through Hugging Face transformers, from local weights.",
+    ModelRecord("vjepa2-hf", "adapter", "V-JEPA 2 (Meta) through Hugging Face transformers, from local weights "
+                "(a save_pretrained folder, or an original .pt with preset=vitl|vith|vitg|vitg-384); surprise = "
+                "latent prediction error of the future tubelets from 8 context frames.",
                 factory="voebench.models.vjepa2_hf:VJEPA2HF", bundled=False),
+    ModelRecord("videomae-hf", "adapter", "VideoMAE through Hugging Face transformers (VideoMAEForPreTraining), from "
+                "local weights: the generative counterpart; surprise = pixel reconstruction error of the masked "
+                "future tubelets from 8 context frames.", factory="voebench.models.videomae_hf:VideoMAEHF",
+                bundled=False),
+    ModelRecord("image-trajectory-hf", "adapter", "No-world-model control: a frozen transformers image encoder from "
+                "local weights, each frame alone, no predictor; surprise = a statistic (default acceleration) of the "
+                "clip's path through feature space.", factory="voebench.models.image_trajectory_hf:ImageTrajectoryHF",
+                bundled=False),
 ]}
 # Order matters where lists are shown: probes, null, then each world model beside its null.
 TRAINABLE = tuple(name for name, r in RECORDS.items() if r.trainable)

@@ -19,6 +19,7 @@ import torch
 from voebench.scenes.dataset import DatasetError, load_info, read_clip, read_manifest
 
 from .checkpoint import save
+from .device import resolve_device
 from .registry import TRAINABLE, network
 
 
@@ -35,16 +36,19 @@ def load_playground(directory: Path) -> tuple[torch.Tensor, dict]:
 
 def train(model: str, data: str | Path, out: str | Path, minutes: float | None = None, steps: int | None = None,
           seed: int = 0, overrides: dict | None = None, progress: bool = True, log_every: int = 50,
-          snapshot_every: int | None = None) -> dict:
+          snapshot_every: int | None = None, device: str = "cpu") -> dict:
     """Train `model` on a playground; write OUT/MODEL.safetensors + .json. With `snapshot_every`
     N, also OUT/snapshots/MODEL-stepN.safetensors every N steps (to check that results are
-    stable over the last checkpoints); snapshots do not change the run."""
+    stable over the last checkpoints); snapshots do not change the run. `device` cpu (default:
+    deterministic), cuda or auto: the network and each batch go there, the corpus stays in
+    CPU memory; GPU kernels are not bitwise deterministic, so a GPU run is not reproducible."""
     from tqdm import tqdm
 
     if model not in TRAINABLE:
         raise KeyError(f"unknown trainable model {model!r}; one of {', '.join(TRAINABLE)}")
     if minutes is None and steps is None:
         raise ValueError("give a budget: minutes and/or steps")
+    device = resolve_device(device)
     torch.manual_seed(seed)
     torch.set_num_threads(2)
     rng = np.random.default_rng(seed)
@@ -53,10 +57,11 @@ def train(model: str, data: str | Path, out: str | Path, minutes: float | None =
     cfg = net_class.Config(**(overrides or {}))
     net = net_class(cfg)
     data = net.prepare(clips, progress=progress)
+    net.to(device)
     params = [p for p in net.parameters() if p.requires_grad]
     opt = torch.optim.AdamW(params, lr=cfg.lr, weight_decay=cfg.weight_decay)
     print(f"training {model} on {len(clips)} clips ({info['content_hash'][:16]}), seed {seed}, "
-          f"{sum(p.numel() for p in params) / 1e6:.2f} M trainable parameters\nconfig: {dataclasses.asdict(cfg)}")
+          f"{sum(p.numel() for p in params) / 1e6:.2f} M trainable parameters, on {device}\nconfig: {dataclasses.asdict(cfg)}")
     command = f"voebench train --model {model} --data DATA --out DIR --seed {seed}" + "".join(
         f" --set {k}={v}" for k, v in sorted((overrides or {}).items()))
     budget_s = None if minutes is None else minutes * 60
@@ -77,6 +82,7 @@ def train(model: str, data: str | Path, out: str | Path, minutes: float | None =
         batch = {k: v[index] for k, v in data.items()} if isinstance(data, dict) else data[index]
         if rng.random() < 0.5:  # mirror: physics is left-right symmetric
             batch = net.mirror(batch)
+        batch = {k: v.to(device) for k, v in batch.items()} if isinstance(batch, dict) else batch.to(device)
         net.train()
         loss, stats = net.loss(batch, frac, rng)
         opt.zero_grad(set_to_none=True)
@@ -94,21 +100,22 @@ def train(model: str, data: str | Path, out: str | Path, minutes: float | None =
             budget = (f"--steps {steps}" if steps else f"--minutes {minutes}") + f" --snapshot-every {snapshot_every}"
             _write(net, Path(out) / "snapshots" / f"{model}-step{step:06d}.safetensors", seed, step,
                    time.perf_counter() - start, info, len(clips), history,
-                   f"{command} {budget}  # the snapshot after step {step}")
+                   f"{command} {budget}  # the snapshot after step {step}", device)
     bar.close()
     card = _write(net, Path(out) / f"{model}.safetensors", seed, step, time.perf_counter() - start, info,
-                  len(clips), history, f"{command} --steps {step}")
+                  len(clips), history, f"{command} --steps {step}", device)
     print(json.dumps({k: card[k] for k in ("model", "steps", "wall_seconds", "parameters", "sha256")}))
     return card
 
 
 def _write(net, path: Path, seed: int, step: int, wall: float, info: dict, n_clips: int, history: list,
-           command: str) -> dict:
+           command: str, device: torch.device) -> dict:
     card = {
         "model": net.name, "version": "1", "seed": seed, "steps": step, "wall_seconds": round(wall, 1),
         "training_data": {"content_hash": info["content_hash"], "clips": n_clips, "seed": info["seed"],
                           "split": "train"},
-        "machine": f"{platform.machine()}, {torch.get_num_threads()} torch threads, {platform.system()}",
+        "machine": f"{platform.machine()}, {torch.get_num_threads()} torch threads, {platform.system()}"
+                   + ("" if device.type == "cpu" else f", trained on {torch.cuda.get_device_name(device)}"),
         "torch": torch.__version__,
         "reproduce": f"voebench generate --split train --clips {n_clips} --seed {info['seed']} "
                      f"--design {info.get('config', {}).get('design', 1)} --out DATA && {command}",

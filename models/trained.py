@@ -16,16 +16,16 @@ import torch
 from torch import nn
 
 from .checkpoint import CheckpointError, load, read_card, sha256_file
-from .portable import SCORING_DTYPE
+from .device import resolve_device, resolve_dtype
 
 CHECKPOINT_DIR = Path(__file__).parent / "checkpoints"
 
 
-def net_surprise(net, clips: list[np.ndarray]) -> list[np.ndarray]:
+def net_surprise(net, clips: list[np.ndarray], device: torch.device | str = "cpu") -> list[np.ndarray]:
     """A network's batched surprise ([B, T] tensor) as the protocol's per-clip float64 arrays."""
     with torch.no_grad():
-        out = net.surprise(torch.from_numpy(np.stack(clips)))
-    return list(out.double().numpy())
+        out = net.surprise(torch.from_numpy(np.stack(clips)).to(device))
+    return list(out.double().cpu().numpy())
 
 
 class Network(nn.Module):
@@ -63,9 +63,11 @@ class Network(nn.Module):
 
 class TrainedModel:
     """A world model behind the protocol: `TrainedModel(JepaFrameNet)` scores with the shipped
-    checkpoint, `TrainedModel(JepaFrameNet, weights=FILE_OR_DIR)` with another."""
+    checkpoint, `TrainedModel(JepaFrameNet, weights=FILE_OR_DIR)` with another; `device` and
+    `dtype` as in models/hf_common.py (default: CPU, float64)."""
 
-    def __init__(self, net_class: type[Network], weights: str | None = None):
+    def __init__(self, net_class: type[Network], weights: str | None = None, device: str = "cpu",
+                 dtype: str = "auto"):
         self.name = net_class.name
         self.net_class = net_class
         shipped = weights is None
@@ -86,13 +88,19 @@ class TrainedModel:
         # target encoder; every other missing or unexpected tensor is refused.
         if unexpected or [k for k in missing if not k.startswith("target_encoder.") or config.get("reg") != "sigreg"]:
             raise CheckpointError(f"{path}: weights do not fit {self.name} (missing {missing[:3]}, unexpected {unexpected[:3]})")
-        self.net.to(SCORING_DTYPE).eval()  # trained in float32, scored in float64: see models/portable.py
+        # Trained in float32, scored in float64 on the CPU: see models/portable.py.
+        self.device = resolve_device(device)
+        self.dtype = resolve_dtype(dtype, self.device)
+        self.net.to(device=self.device, dtype=self.dtype).eval()
         self.weights_hash = sha256_file(path)
-        self.version = str(card.get("version", "1"))
+        # Another precision gives other scores: cached apart. float64 on any device keeps the
+        # card's version (GPU float64 agrees with the CPU's to ~1e-15, like two CPUs).
+        self.version = str(card.get("version", "1")) + ("" if self.dtype == torch.float64 else
+                                                       f"-{str(self.dtype).replace('torch.', '')}")
         self.card = card
 
     def surprise_batch(self, clips: list[np.ndarray]) -> list[np.ndarray]:
-        return net_surprise(self.net, clips)
+        return net_surprise(self.net, clips, self.device)
 
     def surprise(self, frames: np.ndarray) -> np.ndarray:
         return self.surprise_batch([frames])[0]

@@ -13,7 +13,6 @@ stride 2, 8 context frames, per-frame surprise = L1 over the tokens of its tubel
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from pathlib import Path
@@ -23,11 +22,32 @@ import torch
 import torch.nn.functional as F
 
 from .checkpoint import sha256_file
+from .device import resolve_device, resolve_dtype
+from .hf_common import load_pretrained_strict, video_transform
 from .nets import CONTEXT, WINDOW, windowed_surprise
-MEAN = torch.tensor([0.485, 0.456, 0.406])
-STD = torch.tensor([0.229, 0.224, 0.225])
+
 ENCODER_HEADS = {768: 12, 1024: 16, 1280: 16, 1408: 22}
 PREDICTOR_HEADS = {384: 12}
+# The released V-JEPA 2 sizes (facebookresearch/vjepa2: vit_large / vit_huge / vit_giant, patch 16,
+# tubelet 2; every size shares the 12-layer, 384-wide predictor). A preset sets the architecture
+# of an original .pt checkpoint that has no config.json beside it, and builds random-weight
+# models of the real size for timing (benchmarks/gpu_check.sh).
+_PREDICTOR = dict(pred_hidden_size=384, pred_num_hidden_layers=12, pred_num_attention_heads=12, pred_num_mask_tokens=10)
+PRESETS = {
+    "vitl": dict(hidden_size=1024, num_hidden_layers=24, num_attention_heads=16, mlp_ratio=4.0, crop_size=256),
+    "vith": dict(hidden_size=1280, num_hidden_layers=32, num_attention_heads=16, mlp_ratio=4.0, crop_size=256),
+    "vitg": dict(hidden_size=1408, num_hidden_layers=40, num_attention_heads=22, mlp_ratio=48 / 11, crop_size=256),
+    "vitg-384": dict(hidden_size=1408, num_hidden_layers=40, num_attention_heads=22, mlp_ratio=48 / 11, crop_size=384),
+}
+PRESETS = {k: dict(v, patch_size=16, tubelet_size=2, frames_per_clip=64, **_PREDICTOR) for k, v in PRESETS.items()}
+
+
+def preset_config(preset: str):
+    from transformers import VJEPA2Config
+
+    if preset not in PRESETS:
+        raise ValueError(f"unknown V-JEPA 2 preset {preset!r}; one of {', '.join(PRESETS)}")
+    return VJEPA2Config(**PRESETS[preset])
 
 
 def _split_qkv(prefix_in: str, prefix_out: str, tensor: torch.Tensor, out: dict) -> None:
@@ -85,55 +105,54 @@ def convert_original(state: dict) -> tuple[dict, dict]:
     return out, config
 
 
-def load_vjepa2(weights: str | Path):
+def load_vjepa2(weights: str | Path, preset: str | None = None):
+    """(VJEPA2Model, weights hash) from a save_pretrained folder or an original .pt checkpoint;
+    strict either way: a checkpoint that does not fill every tensor is refused."""
     from transformers import VJEPA2Config, VJEPA2Model
 
     path = Path(weights)
     if path.is_dir():
-        model = VJEPA2Model.from_pretrained(str(path), local_files_only=True)
-        files = sorted(path.glob("*.safetensors"))
-        digest = hashlib.sha256("".join(sha256_file(f) for f in files).encode()).hexdigest() if files else None
-        return model.eval(), digest
+        if preset is not None:
+            raise ValueError(f"{path}: a save_pretrained folder carries its own config.json; drop preset={preset}")
+        return load_pretrained_strict(VJEPA2Model, path, "vjepa2-hf")
     if path.suffix not in (".pt", ".pth"):
         raise ValueError(f"{path}: expected a save_pretrained folder or an original V-JEPA 2 .pt checkpoint")
     state = torch.load(path, map_location="cpu", weights_only=True)  # refuses code-carrying pickles
     hf_state, inferred = convert_original(state)
     beside = path.with_name("config.json")
-    config = VJEPA2Config(**(json.loads(beside.read_text()) if beside.exists() else inferred))
+    if preset is not None:
+        config = preset_config(preset)
+    else:
+        config = VJEPA2Config(**(json.loads(beside.read_text()) if beside.exists() else inferred))
     model = VJEPA2Model(config)
-    missing, unexpected = model.load_state_dict(hf_state, strict=False)
+    try:
+        missing, unexpected = model.load_state_dict(hf_state, strict=False)
+    except RuntimeError as e:  # a tensor of the wrong shape
+        raise ValueError(f"{path}: converted weights do not fit VJEPA2Model: {str(e)[:300]}") from None
     if missing or unexpected:
-        raise ValueError(f"{path}: converted weights do not fit VJEPA2Model (missing {missing[:4]}, "
-                         f"unexpected {unexpected[:4]})")
+        raise ValueError(f"{path}: converted weights do not fit VJEPA2Model (missing {len(missing)}: {missing[:4]}, "
+                         f"unexpected {len(unexpected)}: {unexpected[:4]})")
     return model.eval(), sha256_file(path)
 
 
 def preprocess(frames: np.ndarray, crop: int) -> torch.Tensor:
-    """uint8 [T, H, W, 3] -> float [T, 3, crop, crop]: short side to crop*256/224, centre crop,
+    """uint8 [T, H, W, 3] -> float64 [T, 3, crop, crop]: short side to crop*256/224, centre crop,
     ImageNet normalisation (the V-JEPA 2 evaluation transform)."""
-    x = torch.from_numpy(frames).double().div(255.0).permute(0, 3, 1, 2)  # cast after: see models/portable.py
-    short = int(round(crop * 256 / 224))
-    H, W = x.shape[-2:]
-    scale = short / min(H, W)
-    x = F.interpolate(x, size=(max(short, round(H * scale)), max(short, round(W * scale))), mode="bilinear",
-                      align_corners=False, antialias=True)
-    top, left = (x.shape[-2] - crop) // 2, (x.shape[-1] - crop) // 2
-    x = x[..., top:top + crop, left:left + crop]
-    return (x - MEAN[:, None, None]) / STD[:, None, None]
+    return video_transform(frames, crop, int(round(crop * 256 / 224)))
 
 
 class VJEPA2HF:
     name = "vjepa2-hf"
 
-    def __init__(self, weights: str, dtype: str = "float64"):
-        # float64 by default, as every built-in model (models/portable.py): decisions that do not
-        # change with the CPU. float32 is faster and its decisions may differ between machines.
-        if dtype not in ("float64", "float32"):
-            raise ValueError(f"vjepa2-hf: dtype must be 'float64' or 'float32', not {dtype!r}")
-        self.dtype = getattr(torch, dtype)
-        self.version = f"2-{dtype}"  # scores of the two precisions are cached apart
-        self.model, self.weights_hash = load_vjepa2(weights)
-        self.model.to(self.dtype)
+    def __init__(self, weights: str, dtype: str = "auto", device: str = "cpu", preset: str | None = None):
+        # float64 on the CPU by default, as every built-in model (models/portable.py): decisions that
+        # do not change with the CPU. float32 is faster; its decisions may differ between machines.
+        self.device = resolve_device(device)
+        self.dtype = resolve_dtype(dtype, self.device)
+        # scores of different precisions are cached apart; CPU float64 keeps the old version string
+        self.version = f"2-{str(self.dtype).replace('torch.', '')}"
+        self.model, self.weights_hash = load_vjepa2(weights, preset)
+        self.model.to(device=self.device, dtype=self.dtype)
         cfg = self.model.config
         self.crop, self.tubelet = cfg.crop_size, cfg.tubelet_size
         self.grid = (cfg.crop_size // cfg.patch_size) ** 2
@@ -145,21 +164,21 @@ class VJEPA2HF:
         n_all = window.shape[1] // self.tubelet * self.grid
         ctx = self.model.encoder(pixel_values_videos=window[:, :context]).last_hidden_state  # context alone
         B = window.shape[0]
-        ctx_mask = [torch.arange(n_ctx).unsqueeze(0).repeat(B, 1)]
-        tgt_mask = [torch.arange(n_ctx, n_all).unsqueeze(0).repeat(B, 1)]
+        ctx_mask = [torch.arange(n_ctx, device=window.device).unsqueeze(0).repeat(B, 1)]
+        tgt_mask = [torch.arange(n_ctx, n_all, device=window.device).unsqueeze(0).repeat(B, 1)]
         pred = self.model.predictor(encoder_hidden_states=ctx, context_mask=ctx_mask, target_mask=tgt_mask).last_hidden_state
         full = self.model.encoder(pixel_values_videos=window).last_hidden_state[:, n_ctx:]
         return pred, F.layer_norm(full, (full.shape[-1],))
 
     def surprise_batch(self, clips: list[np.ndarray]) -> list[np.ndarray]:
-        x = torch.stack([preprocess(c, self.crop) for c in clips]).to(self.dtype)  # [B, T, 3, crop, crop]
+        x = torch.stack([preprocess(c, self.crop) for c in clips]).to(self.device, self.dtype)  # [B, T, 3, crop, crop]
         B, T = x.shape[:2]
 
         def window_error(s: int) -> torch.Tensor:  # [B, tubelets after the context]
             pred, tgt = self.window_prediction(x[:, s:s + WINDOW])
             return (pred - tgt).abs().mean(-1).view(B, -1, self.grid).mean(-1)
 
-        return list(windowed_surprise(window_error, B, T, self.tubelet, self.dtype).double().numpy())
+        return list(windowed_surprise(window_error, B, T, self.tubelet).double().cpu().numpy())
 
     def surprise(self, frames: np.ndarray) -> np.ndarray:
         return self.surprise_batch([frames])[0]

@@ -108,4 +108,4 @@ class VJepaTubeletNet(Network):
             pred, tgt = self.predict(frames[:, s:s + WINDOW], CONTEXT)
             return (pred - tgt).abs().mean(dim=(2, 3))
 
-        return windowed_surprise(window_error, frames.shape[0], frames.shape[1], self.cfg.tubelet, self.pred_pos.dtype)
+        return windowed_surprise(window_error, frames.shape[0], frames.shape[1], self.cfg.tubelet)

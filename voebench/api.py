@@ -76,21 +76,28 @@ def check_model(model, frames: int = 32, resolution: int = 64) -> dict:
 def evaluate(model, data: str | Path, out: str | Path, *, weights: str | None = None, model_args: dict | None = None,
              cache: str | Path | None = None, workers: int = 1, batch_size: int = 8, null_seeds: int | None = None,
              progress: bool = True, skip_bad: bool = False, scheduler: str | None = None,
-             timeout: float | None = None) -> dict:
+             timeout: float | None = None, device: str = "cpu", dtype: str | None = None) -> dict:
     """Score `model` on the suite in `data` and write OUT/results.json, scores.parquet, report.md
     and figures; return the results.
 
     `model` is a name (`voebench.models.available()`), a "FILE.py:Class" spec, or a model
     object that follows the protocol (checked with check_model first; with workers > 1 each
-    worker gets a pickled copy)."""
+    worker gets a pickled copy). `device` (cpu, cuda, cuda:N, auto) and `dtype` go to models
+    that take them (see models/device.py); the untrained-null reference always runs on the CPU."""
     from voebench.benchmark.evaluate import NULL_SEEDS, evaluate as run_evaluation
     from voebench.benchmark.runner import ModelInstance, ModelRef
+    from voebench.models.device import DeviceError, placement
+    from voebench.models.registry import find
 
     if isinstance(model, (str, ModelRef)):
-        ref = model if isinstance(model, ModelRef) else ModelRef(model, weights, dict(model_args or {}))
+        if isinstance(model, str):
+            model = ModelRef(model, weights, dict(model_args or {}))
+        ref = ModelRef(model.spec, model.weights, {**model.kwargs, **placement(find(model.spec), model.spec, device, dtype)})
     else:
         if weights is not None or model_args:
             raise TypeError("evaluate: `weights` and `model_args` go with a model name; this model is already built")
+        if device not in ("cpu", "auto") or dtype is not None:
+            raise DeviceError("evaluate: this model is already built; put it on its device yourself")
         check_model(model)
         ref = ModelInstance(model)
     return run_evaluation(ref, data, out, cache=Path(cache) if cache else None, workers=workers, batch_size=batch_size,
@@ -99,7 +106,8 @@ def evaluate(model, data: str | Path, out: str | Path, *, weights: str | None = 
 
 
 def train(model: str, data: str | Path, out: str | Path, **kwargs) -> dict:
-    """Self-supervised training of a world model on a playground dataset (see models/train.py)."""
+    """Self-supervised training of a world model on a playground dataset (see models/train.py;
+    `device="cuda"` or `"auto"` trains on a GPU)."""
     from voebench.models.train import train as run_training
 
     return run_training(model, data, out, **kwargs)

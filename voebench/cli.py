@@ -69,8 +69,14 @@ def _evaluate(args) -> int:
                                model_args=assignments(args.model_arg, "--model-arg"), cache=args.cache,
                                workers=args.workers, batch_size=args.batch_size, null_seeds=args.null_seeds,
                                progress=not args.quiet, skip_bad=args.skip_bad, scheduler=args.scheduler,
-                               timeout=args.timeout)
+                               timeout=args.timeout, device=args.device, dtype=args.dtype)
     print(markdown(result))
+    speed = result["throughput"]
+    if speed["clips"]:
+        print(f"scored {speed['clips']} clips in {speed['seconds']:.1f} s on {speed['device']}: "
+              f"{speed['clips_per_s']:.2f} clips/s")
+    else:
+        print("every clip's score came from the cache")
     if result["skipped_clips"]:
         print(f"skipped {len(result['skipped_clips'])} bad clips:", *result["skipped_clips"], sep="\n  ")
     print(f"wrote {args.out}/results.json, scores.parquet, report.md, accuracy.png, surprise_curves.png")
@@ -80,7 +86,7 @@ def _evaluate(args) -> int:
 def _train(args) -> int:
     voebench.train(args.model, args.data, args.out, minutes=args.minutes, steps=args.steps, seed=args.seed,
                    overrides=assignments(args.set, "--set"), progress=not args.quiet,
-                   snapshot_every=args.snapshot_every)
+                   snapshot_every=args.snapshot_every, device=args.device)
     return 0
 
 
@@ -183,6 +189,10 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--cache", help="score cache (default $VOEBENCH_CACHE or ~/.cache/voebench)")
     e.add_argument("--skip-bad", action="store_true", help="list and skip corrupt clips instead of stopping")
     e.add_argument("--timeout", type=float, help="seconds a model may spend on one clip before it counts as hung")
+    e.add_argument("--device", default="cpu", help="cpu (default: decisions identical on any CPU), cuda, cuda:N or "
+                                                   "auto (a GPU if there is one), for models that take one")
+    e.add_argument("--dtype", choices=["auto", "float64", "float32", "bfloat16", "float16"],
+                   help="scoring precision (default auto: float64 on the CPU, float32 on a GPU)")
     e.add_argument("--quiet", action="store_true")
     e.set_defaults(func=_evaluate)
 
@@ -196,6 +206,7 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--set", action="append", metavar="KEY=VALUE", help="override a config field (repeatable)")
     t.add_argument("--snapshot-every", type=int, metavar="N",
                    help="also keep OUT/snapshots/MODEL-stepN.safetensors every N steps (stability over the last checkpoints)")
+    t.add_argument("--device", default="cpu", help="cpu (default: deterministic for a seed), cuda, cuda:N or auto")
     t.add_argument("--quiet", action="store_true")
     t.set_defaults(func=_train)
 
@@ -248,6 +259,7 @@ def main(argv: list[str] | None = None) -> int:
     from voebench.benchmark.runner import ModelFailure
     from voebench.benchmark.suites import SuiteError
     from voebench.models.checkpoint import CheckpointError
+    from voebench.models.device import DeviceError
     from voebench.models.protocol import ModelOutputError
     from voebench.models.registry import ModelNotFound
     from voebench.scenes.dataset import DatasetError
@@ -256,7 +268,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except (DatasetError, ModelOutputError, ModelNotFound, FileNotFoundError, CheckpointError, SuiteError,
-            ModelFailure, UsageError) as e:
+            ModelFailure, UsageError, DeviceError) as e:
         print(f"voebench {args.command}: {e}", file=sys.stderr)
         return 2
 

@@ -1,0 +1,151 @@
+"""The transformers adapters beside vjepa2-hf, offline with tiny random configs: videomae-hf
+(its error is VideoMAE's own loss, and the future never reaches the decoder's input),
+image-trajectory-hf (hand-computed statistics), strict loading, and the V-JEPA 2 presets."""
+import json
+
+import numpy as np
+import pytest
+import torch
+
+from voebench import models
+
+transformers = pytest.importorskip("transformers")
+from safetensors.torch import load_file, save_file  # noqa: E402
+from transformers import (VideoMAEConfig, VideoMAEForPreTraining, VideoMAEForVideoClassification,  # noqa: E402
+                          ViTConfig, ViTModel, VJEPA2Config, VJEPA2Model)
+
+from voebench.models.hf_common import video_transform  # noqa: E402
+from voebench.models.image_trajectory_hf import trajectory  # noqa: E402
+from voebench.models.protocol import check_model  # noqa: E402
+
+VIDEOMAE = dict(image_size=32, patch_size=8, num_frames=16, tubelet_size=2, hidden_size=32, num_hidden_layers=2,
+                num_attention_heads=4, intermediate_size=64, decoder_hidden_size=32, decoder_num_hidden_layers=1,
+                decoder_num_attention_heads=4, decoder_intermediate_size=64, norm_pix_loss=True)
+VIT = dict(image_size=32, patch_size=8, hidden_size=32, num_hidden_layers=2, num_attention_heads=4, intermediate_size=64)
+VJEPA2 = dict(crop_size=32, frames_per_clip=16, patch_size=8, tubelet_size=2, hidden_size=64, num_attention_heads=4,
+              num_hidden_layers=2, pred_hidden_size=32, pred_num_attention_heads=4, pred_num_hidden_layers=2,
+              pred_num_mask_tokens=3)
+
+
+def clip(seed=0, T=32):
+    return np.random.default_rng(seed).integers(0, 255, (T, 40, 48, 3), dtype=np.uint8)
+
+
+@pytest.fixture(scope="module")
+def videomae(tmp_path_factory):
+    torch.manual_seed(0)
+    model = VideoMAEForPreTraining(VideoMAEConfig(**VIDEOMAE)).eval()
+    folder = tmp_path_factory.mktemp("videomae")
+    model.save_pretrained(folder)
+    return model, folder
+
+
+@pytest.fixture(scope="module")
+def vit(tmp_path_factory):
+    torch.manual_seed(0)
+    folder = tmp_path_factory.mktemp("vit")
+    ViTModel(ViTConfig(**VIT)).eval().save_pretrained(folder)
+    return folder
+
+
+def test_videomae_error_is_its_own_pretraining_loss_on_the_future(videomae, monkeypatch):
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    model, folder = videomae
+    adapter = models.create("videomae-hf", weights=str(folder))
+    report = check_model(adapter)
+    assert report["context_frames"] == 8 and adapter.weights_hash and len(adapter.weights_hash) == 64
+    window = video_transform(clip(1, 16), 32, 32)[None]
+    future = (torch.arange(8) >= 4).repeat_interleave(16)[None]  # tubelets 4..7 = frames 8..15
+    with torch.no_grad():
+        loss = model.double()(pixel_values=window, bool_masked_pos=future).loss
+    model.float()
+    assert float(adapter.window_error(window).mean()) == pytest.approx(float(loss), rel=1e-12)
+
+
+def test_videomae_reconstruction_never_sees_the_future(videomae):
+    _, folder = videomae
+    adapter = models.create("videomae-hf", weights=str(folder))
+    a = video_transform(clip(2, 16), 32, 32)[None]
+    b = a.clone()
+    b[:, 8:] = video_transform(clip(3, 16), 32, 32)[None][:, 8:]
+    masked = (torch.arange(8) >= 4).repeat_interleave(16)[None]
+    with torch.no_grad():
+        pa = adapter.model(pixel_values=a, bool_masked_pos=masked).logits
+        pb = adapter.model(pixel_values=b, bool_masked_pos=masked).logits
+    assert torch.equal(pa, pb), "frames after the context reached the reconstruction"
+    assert not torch.equal(adapter.window_error(a), adapter.window_error(b))  # the targets did change
+
+
+def test_a_classifier_or_truncated_checkpoint_is_refused(tmp_path, videomae):
+    classifier = tmp_path / "classifier"
+    VideoMAEForVideoClassification(VideoMAEConfig(**{**VIDEOMAE, "num_labels": 3})).save_pretrained(classifier)
+    with pytest.raises(ValueError, match=r"do not fill VideoMAEForPreTraining exactly.*missing keys"):
+        models.create("videomae-hf", weights=str(classifier))
+    # V-JEPA 2 with one predictor block missing: transformers would fill it at random and run
+    folder = tmp_path / "vjepa2"
+    VJEPA2Model(VJEPA2Config(**VJEPA2)).save_pretrained(folder)
+    state = load_file(folder / "model.safetensors")
+    save_file({k: v for k, v in state.items() if not k.startswith("predictor.layer.1.")},
+              folder / "model.safetensors", metadata={"format": "pt"})
+    with pytest.raises(ValueError, match=r"missing keys \(16\): predictor\.layer\.1\."):
+        models.create("vjepa2-hf", weights=str(folder))
+
+
+def test_pickle_only_folders_are_refused(tmp_path, videomae):
+    _, folder = videomae
+    (tmp_path / "config.json").write_text((folder / "config.json").read_text())
+    torch.save({}, tmp_path / "pytorch_model.bin")
+    with pytest.raises(ValueError, match="safetensors only"):
+        models.create("videomae-hf", weights=str(tmp_path))
+
+
+def test_trajectory_statistics_by_hand():
+    # a path in the plane: two steps right, then one step up (unit-norm features after normalising)
+    angles = torch.tensor([0.0, 0.1, 0.2, 0.2 + np.pi / 2 * 0.1], dtype=torch.float64)
+    f = torch.stack([torch.cos(angles), torch.sin(angles)], -1)[None]
+    d = f[0, 1:] - f[0, :-1]
+    speed = trajectory(f, "speed")[0]
+    assert torch.isnan(speed[0]) and torch.allclose(speed[1:], d.norm(dim=-1))
+    acc = trajectory(f, "acceleration")[0]
+    assert torch.isnan(acc[:2]).all() and torch.allclose(acc[2:], (d[1:] - d[:-1]).norm(dim=-1))
+    curve = trajectory(f, "curvature")[0]
+    assert curve[2] == pytest.approx(0.1, abs=1e-9)  # turning by 0.1 rad along a circle
+    still = trajectory(torch.ones(1, 4, 3, dtype=torch.float64), "curvature")[0]
+    assert torch.equal(still[2:], torch.zeros(2, dtype=torch.float64))  # no step, no turn
+
+
+def test_image_trajectory_control_follows_the_protocol(vit, tmp_path):
+    adapter = models.create("image-trajectory-hf", weights=str(vit))
+    report = check_model(adapter)
+    assert report["context_frames"] == 2 and adapter.version == "1-acceleration-float64"
+    still = np.repeat(clip(4, 1), 32, axis=0)
+    assert np.nanmax(adapter.surprise(still)) < 1e-12  # a frozen picture traces no path
+    assert models.create("image-trajectory-hf", weights=str(vit), statistic="speed").surprise(clip(5))[1] > 0
+    with pytest.raises(ValueError, match="statistic must be one of"):
+        models.create("image-trajectory-hf", weights=str(vit), statistic="jerk")
+    # the folder's preprocessor_config.json sets the input size and normalisation
+    for f in vit.iterdir():
+        (tmp_path / f.name).write_bytes(f.read_bytes())
+    (tmp_path / "preprocessor_config.json").write_text(json.dumps(
+        {"do_center_crop": False, "size": {"height": 32, "width": 32}, "image_mean": [0.5] * 3, "image_std": [0.5] * 3}))
+    custom = models.create("image-trajectory-hf", weights=str(tmp_path))
+    assert custom.size == 32 and torch.equal(custom.mean, torch.full((3,), 0.5, dtype=torch.float64))
+
+
+def test_vjepa2_presets_are_the_released_sizes(tmp_path):
+    from voebench.models.vjepa2_hf import PRESETS, preset_config
+
+    assert set(PRESETS) == {"vitl", "vith", "vitg", "vitg-384"}
+    sizes = {k: (c.hidden_size, c.num_hidden_layers, c.num_attention_heads, c.crop_size)
+             for k, c in ((k, preset_config(k)) for k in PRESETS)}
+    assert sizes == {"vitl": (1024, 24, 16, 256), "vith": (1280, 32, 16, 256), "vitg": (1408, 40, 22, 256),
+                     "vitg-384": (1408, 40, 22, 384)}
+    with pytest.raises(ValueError, match="unknown V-JEPA 2 preset"):
+        preset_config("vitb")
+    # a tiny original checkpoint read with a ViT-L preset: refused with the reason, not run
+    from tests.test_vjepa2_hf import to_original
+
+    path = tmp_path / "tiny.pt"
+    torch.save(to_original(VJEPA2Model(VJEPA2Config(**VJEPA2))), path)
+    with pytest.raises(ValueError, match="do not fit VJEPA2Model"):
+        models.create("vjepa2-hf", weights=str(path), preset="vitl")
