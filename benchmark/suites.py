@@ -36,6 +36,7 @@ class Suite:
     reference_platform: str
     design: int = 1  # scene design version (scenes/design.py)
     retired: str = ""  # why the suite left the leaderboard (empty: current)
+    look: str = "flat"  # scenes/look.py
 
     @property
     def labels_path(self) -> Path:
@@ -49,7 +50,7 @@ class Suite:
         from voebench.scenes.generate import GenerateConfig
 
         return GenerateConfig(out=out, seed=self.seed, per_condition=self.per_condition, resolution=self.resolution,
-                              frames=self.frames, workers=workers, design=self.design)
+                              frames=self.frames, workers=workers, design=self.design, look=self.look)
 
     def labels(self) -> pd.DataFrame:
         if not self.labels_path.exists():
@@ -76,7 +77,7 @@ def load(name: str) -> Suite:
     ref = d.get("reference", {})
     return Suite(d["name"], d.get("description", ""), int(d["seed"]), int(d["per_condition"]), int(d["resolution"]),
                  int(d["frames"]), ref.get("content_hash", ""), ref.get("pybullet", ""), ref.get("platform", ""),
-                 int(d.get("design", 1)), d.get("retired", ""))
+                 int(d.get("design", 1)), d.get("retired", ""), d.get("look", "flat"))
 
 
 def names() -> list[str]:

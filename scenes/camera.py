@@ -11,8 +11,14 @@ import numpy as np
 from .spec import PARKING_X
 
 OCCLUDER_ROLES = ("screen", "wall", "support")  # bodies that can hide another body
-MIN_VISIBLE_PIXELS = 4  # "seen": a violation must be seen, not guessed from a sliver
+MIN_VISIBLE_PIXELS = 4  # "seen" at 64x64: a violation must be seen, not guessed from a sliver
 MOVING = 0.05  # metres: a body that never gets further than this from its start is static (a wall, a bridge)
+
+
+def min_visible(resolution: int) -> int:
+    """The "seen" bar at a resolution: MIN_VISIBLE_PIXELS at 64x64, the same share of the picture
+    at any other size (64 pixels at 256x256), so a suite's checks mean the same in HD."""
+    return max(1, round(MIN_VISIBLE_PIXELS * (resolution / 64) ** 2))
 
 
 def visible_pixels(masks: np.ndarray, ids) -> np.ndarray:
@@ -54,13 +60,13 @@ def parked(positions: np.ndarray, body: int) -> bool:
 
 
 def seen_window(positions: np.ndarray, masks: np.ndarray, body: int) -> tuple[int, int] | None:
-    """First and last frame where a moving body is seen (>= MIN_VISIBLE_PIXELS); None for a body that
+    """First and last frame where a moving body is seen (>= min_visible pixels); None for a body that
     does not move (nothing to judge) or is absent by design. A splice s tests an outcome on screen
     only if first < s < last: the body was seen going in and is seen again afterwards (issue 12)."""
     track = positions[:, body - 1]
     if parked(positions, body) or np.linalg.norm(track - track[0], axis=1).max() < MOVING:
         return None
-    seen = np.flatnonzero(visible_pixels(masks, [body]) >= MIN_VISIBLE_PIXELS)
+    seen = np.flatnonzero(visible_pixels(masks, [body]) >= min_visible(masks.shape[-1]))
     return (int(seen[0]), int(seen[-1])) if len(seen) else (-1, -1)
 
 
@@ -68,7 +74,7 @@ def hidden_then_seen(positions: np.ndarray, masks: np.ndarray, body: int, occlud
     """The body is seen, then hidden behind an occluder inside the view, then seen again: the
     event a model must carry an object through (playground coverage, issue 12)."""
     pixels = visible_pixels(masks, [body])
-    seen = pixels >= MIN_VISIBLE_PIXELS
+    seen = pixels >= min_visible(masks.shape[-1])
     behind = hidden_in_view(positions, masks, body, occluders, camera) & (pixels == 0)
     first = np.flatnonzero(seen)
     if not len(first):

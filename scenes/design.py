@@ -13,7 +13,7 @@ CELLS = tuple((p, c) for p in PRINCIPLES for c in CONDITIONS)
 # Versions of the scene design. 1: voe-v1 and voe-mini (retired), frozen: their clips must not
 # change. 2: voe-v2 and voe-v2-mini (issue 12): the rules of `voebench audit` hold by
 # construction. 3: design 2's scenes and clips, with the reveal dated where the violation is seen
-# (>= MIN_VISIBLE_PIXELS pixels of the body masks differ, not the first differing pixel; issue 13,
+# (>= MIN_VISIBLE_PIXELS pixels of the body masks differ at 64x64, the same share of the picture at other sizes, not the first differing pixel; issue 13,
 # scenes/quadruplet.py reveal_frame) — it changes reveal_frame labels only, and the rare scene whose
 # violation never shows in that many pixels is resampled. A principle module receives the version
 # and keeps design 1 exactly as it was.

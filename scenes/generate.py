@@ -17,6 +17,7 @@ from .dataset import (atomic_write_bytes, content_hash, package_version, sha256_
                       write_manifest)
 from .design import CONDITIONS, DEFAULT_DESIGN, DEFAULT_PER_CONDITION, DEFAULT_TRAIN_CLIPS, DESIGNS, PRINCIPLES
 from .items import Item, Settings, build_item
+from .look import DEFAULT_LOOK, LOOKS
 from .parallel import SchedulerError, check_scheduler
 from .world import RENDERERS, api_version
 
@@ -44,6 +45,7 @@ class GenerateConfig:
     workers: int = 1
     renderer: str = "tiny"
     design: int = DEFAULT_DESIGN  # scene design version (scenes/design.py)
+    look: str = DEFAULT_LOOK  # flat (voe-v1/v2) or studio (the HD suites): scenes/look.py
     scheduler: str | None = None  # None (joblib), "local:N" or "tcp://HOST:PORT" (Dask)
 
     def validate(self) -> None:
@@ -77,6 +79,8 @@ class GenerateConfig:
             raise ConfigError(f"design must be one of {DESIGNS}, got {self.design!r}")
         if self.renderer not in RENDERERS:
             raise ConfigError(f"renderer must be one of {RENDERERS}, got {self.renderer!r}")
+        if self.look not in LOOKS:
+            raise ConfigError(f"look must be one of {', '.join(LOOKS)}, got {self.look!r}")
         _check_writable(Path(self.out))
 
     def items(self) -> list[Item]:
@@ -86,7 +90,7 @@ class GenerateConfig:
                 for k in range(self.per_condition)]
 
     def settings(self) -> Settings:
-        return Settings(self.seed, self.resolution, self.frames, self.fps, self.renderer, self.design)
+        return Settings(self.seed, self.resolution, self.frames, self.fps, self.renderer, self.design, self.look)
 
 
 def _check_writable(out: Path) -> None:
@@ -107,9 +111,9 @@ def _check_compatible(cfg: GenerateConfig) -> None:
         old = json.loads(path.read_text())["config"]
     except (ValueError, KeyError) as e:
         raise ConfigError(f"{path}: unreadable ({e}); remove it or choose another --out") from None
-    for key in ("split", "seed", "resolution", "frames", "fps", "renderer", "design"):
-        # a dataset written before design versions existed is design 1
-        if old.get(key, 1 if key == "design" else None) != getattr(cfg, key):
+    before = {"design": 1, "look": DEFAULT_LOOK}  # what a dataset written before the setting existed used
+    for key in ("split", "seed", "resolution", "frames", "fps", "renderer", "design", "look"):
+        if old.get(key, before.get(key)) != getattr(cfg, key):
             raise ConfigError(f"{path}: existing dataset has {key}={old.get(key)!r}, not {getattr(cfg, key)!r}; "
                               "use another --out or the same settings")
 
@@ -189,8 +193,9 @@ def _dataset_info(cfg: GenerateConfig, rows: list[dict]) -> dict:
         "pybullet_version": api_version(),
         "pybullet_package": package_version("pybullet"),
         "platform": f"{platform.system()} {platform.machine()} python {platform.python_version()}",
-        "renderer": {"tiny": "TinyRenderer (CPU), shadows off",
-                     "egl": "EGL plugin (ER_BULLET_HARDWARE_OPENGL), shadows off"}[cfg.renderer],
+        "renderer": {"tiny": "TinyRenderer (CPU)", "egl": "EGL plugin (ER_BULLET_HARDWARE_OPENGL)"}[cfg.renderer]
+                    + {"flat": ", shadows off", "studio": ", studio look (textured floor and wall, top light, "
+                                                          "specular objects), shadows off"}[cfg.look],
         "resolution": cfg.resolution, "fps": cfg.fps, "frames": cfg.frames, "seed": cfg.seed,
         "split": cfg.split, "config": config, "counts": counts, "content_hash": content_hash(rows),
     }

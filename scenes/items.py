@@ -12,6 +12,7 @@ import numpy as np
 
 from .dataset import encode_clip, sha256_bytes
 from .design import VIOLATIONS
+from .look import DEFAULT_LOOK
 from .principles import principle
 from .quadruplet import Clip, Pair, Reject, build_quadruplet
 from .spec import SceneSpec
@@ -42,6 +43,7 @@ class Settings:
     fps: int = 16
     renderer: str = "tiny"
     design: int = 1
+    look: str = DEFAULT_LOOK  # scenes/look.py: pixels only
 
 
 def item_seed(seed: int, item: Item) -> int:
@@ -76,7 +78,7 @@ def build_item(item: Item, settings: Settings) -> dict:
             from .playground import sample_playground
 
         spec, axes = sample_playground(rng, settings.frames, settings.fps)
-        clips = [_possible(spec, settings.resolution, settings.renderer)]
+        clips = [_possible(spec, settings.resolution, settings.renderer, settings.look)]
         names = [b.name for b in spec.bodies]
         meta = {"axes": axes, "attempts": 1, "spec": _record_spec(settings, [spec])}
     else:
@@ -85,7 +87,7 @@ def build_item(item: Item, settings: Settings) -> dict:
             pair = module.sample(rng, item.condition, settings.frames, settings.fps, settings.design)
             try:
                 quad = build_quadruplet(pair, item.condition, settings.resolution, rng, settings.renderer,
-                                        design=settings.design)
+                                        design=settings.design, look=settings.look)
                 break
             except Reject:
                 continue
@@ -116,8 +118,8 @@ def build_item(item: Item, settings: Settings) -> dict:
     return {"key": item.key, "rows": rows, "blobs": blobs, "meta": meta}
 
 
-def _possible(spec: SceneSpec, resolution: int, renderer: str) -> Clip:
-    states, frames, masks = simulate_and_render(spec, resolution, renderer)
+def _possible(spec: SceneSpec, resolution: int, renderer: str, look: str = DEFAULT_LOOK) -> Clip:
+    states, frames, masks = simulate_and_render(spec, resolution, renderer, look)
     return Clip(frames, masks, states, True)
 
 
@@ -125,6 +127,7 @@ def _record_spec(settings: Settings, scenes: list[SceneSpec]) -> dict:
     """What an item record keeps so that its clips can be rebuilt from it alone (Kubric's rule):
     the sampled scene specs and the render settings; the splice frame is in the meta already."""
     return {"resolution": settings.resolution, "renderer": settings.renderer,
+            **({"look": settings.look} if settings.look != DEFAULT_LOOK else {}),  # flat records stay as they were
             "scenes": [scene.to_dict() for scene in scenes]}
 
 
@@ -135,12 +138,13 @@ def rebuild_clips(record: dict) -> list[bytes]:
     meta = record["meta"]
     spec = meta["spec"]
     scenes = [SceneSpec.from_dict(s) for s in spec["scenes"]]
-    resolution, renderer = spec["resolution"], spec["renderer"]
+    resolution, renderer, look = spec["resolution"], spec["renderer"], spec.get("look", DEFAULT_LOOK)
     if len(scenes) == 1:
-        clips = [_possible(scenes[0], resolution, renderer)]
+        clips = [_possible(scenes[0], resolution, renderer, look)]
     else:
         test = record["rows"][0]
         pair = Pair(scenes[0], scenes[1], tuple(meta["manipulated"]), meta["design"], axes=meta["axes"])
-        clips = build_quadruplet(pair, test["condition"], resolution, None, renderer, splice=meta["splice_frame"]).clips
+        clips = build_quadruplet(pair, test["condition"], resolution, None, renderer, splice=meta["splice_frame"],
+                                 look=look).clips
     names = [b.name for b in scenes[0].bodies]
     return [encode_clip(clip_arrays(clip, names)) for clip in clips]

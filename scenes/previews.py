@@ -14,7 +14,7 @@ from .design import CONDITIONS
 
 ROLE_LABELS = {"A": "possible A", "B": "possible B", "AB": "impossible A>B", "BA": "impossible B>A"}
 ROLE_ORDER = ("A", "B", "AB", "BA")
-SCALE = 2  # 64 px clips are tiny on a screen
+TILE = 128  # on-screen size of a frame: 64 px clips are drawn twice as large, HD clips as they are
 LABEL_H = 14
 
 
@@ -41,7 +41,8 @@ def _label(img: Image.Image, text: str, colour=(0, 0, 0)) -> Image.Image:
 
 def _upscale(frame: np.ndarray) -> Image.Image:
     img = Image.fromarray(frame)
-    return img.resize((img.width * SCALE, img.height * SCALE), Image.NEAREST)
+    scale = max(1, round(TILE / img.width))
+    return img if scale == 1 else img.resize((img.width * scale, img.height * scale), Image.NEAREST)
 
 
 def quadruplet_gif(directory: Path, record: dict) -> bytes:

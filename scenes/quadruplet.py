@@ -19,8 +19,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .camera import MIN_VISIBLE_PIXELS, OCCLUDER_ROLES, hidden_in_view, parked, seen_window, visible_pixels
+from .camera import OCCLUDER_ROLES, hidden_in_view, min_visible, parked, seen_window, visible_pixels
 from .design import CONDITIONS
+from .look import DEFAULT_LOOK
 from .spec import SceneSpec
 from .world import States, World, simulate_and_render
 
@@ -84,13 +85,13 @@ def reveal_frame(frames: np.ndarray, masks: np.ndarray, partner_frames: np.ndarr
     boundary pixel, and its centre is a pixel off its partner's only 1-3 frames later, so the
     effect window after the reveal missed most of what a viewer sees (issue 13). Design 3: the
     first frame where the scene's layout of bodies (the id masks) differs in at least
-    MIN_VISIBLE_PIXELS pixels, the same bar as "seen" everywhere else: a violation must be seen,
+    min_visible pixels (4 at 64x64), the same bar as "seen" everywhere else: a violation must be seen,
     not guessed from a sliver. A body swapped for another (a colour change) differs in the id
     mask too; a rolling object's shading does not count."""
     if design < 3:
         return first_at_or_after(differs(frames, partner_frames), start)
     changed = (masks != partner_masks).reshape(len(masks), -1).sum(axis=1)
-    return first_at_or_after(changed >= MIN_VISIBLE_PIXELS, start)
+    return first_at_or_after(changed >= min_visible(masks.shape[-1]), start)
 
 
 def hidden_behind(spec: SceneSpec, states: States, masks: np.ndarray, ids: tuple[int, ...]) -> np.ndarray:
@@ -131,7 +132,7 @@ def splice_candidates(pair: Pair, condition: str, fa, fb, ma, mb, ids, behind=No
         if condition == "occluded":
             if vis_a[s] == 0 and vis_b[s] == 0 and not diff[s] and (behind is None or behind[s]):
                 out.append(s)
-        elif max(vis_a[s], vis_b[s]) >= MIN_VISIBLE_PIXELS:
+        elif max(vis_a[s], vis_b[s]) >= min_visible(ma.shape[-1]):
             out.append(s)
     if condition == "visible" and pair.splice_at is not None:
         out = [s for s in out if s == pair.splice_at]
@@ -143,14 +144,15 @@ def _splice(x: np.ndarray, y: np.ndarray, s: int) -> np.ndarray:
 
 
 def build_quadruplet(pair: Pair, condition: str, resolution: int, rng: np.random.Generator | None,
-                     renderer: str = "tiny", splice: int | None = None, design: int = 1) -> Quadruplet:
+                     renderer: str = "tiny", splice: int | None = None, design: int = 1,
+                     look: str = DEFAULT_LOOK) -> Quadruplet:
     """Render the two possible runs and make the two impossible clips from them. The splice frame
     is drawn with `rng` among the valid ones, or given (`splice`: rebuilding a recorded item)."""
     if condition not in CONDITIONS:
         raise ValueError(f"condition must be one of {CONDITIONS}, got {condition!r}")
     ids = manipulated_ids(pair.a, pair.manipulated)
-    sa, fa, ma = simulate_and_render(pair.a, resolution, renderer)
-    sb, fb, mb = simulate_and_render(pair.b, resolution, renderer)
+    sa, fa, ma = simulate_and_render(pair.a, resolution, renderer, look)
+    sb, fb, mb = simulate_and_render(pair.b, resolution, renderer, look)
     A = Clip(fa, ma, sa, True)
     B = Clip(fb, mb, sb, True)
     if pair.design == "splice":
@@ -169,7 +171,7 @@ def build_quadruplet(pair: Pair, condition: str, resolution: int, rng: np.random
         imp_ab = Clip(_splice(fa, fb, s), _splice(ma, mb, s), cut(sa, sb), False, s, reveal, 0)
         imp_ba = Clip(_splice(fb, fa, s), _splice(mb, ma, s), cut(sb, sa), False, s, reveal, 1)
     elif pair.design == "crossed":
-        imp_ab, imp_ba = _crossed(pair, condition, A, B, ids, resolution, renderer, design)
+        imp_ab, imp_ba = _crossed(pair, condition, A, B, ids, resolution, renderer, design, look)
         s = imp_ab.violation_frame
         if design >= 2 and condition == "occluded" and not (
                 hidden_behind(pair.a, sa, ma, ids)[s] and hidden_behind(pair.b, sb, mb, ids)[s]):
@@ -180,7 +182,8 @@ def build_quadruplet(pair: Pair, condition: str, resolution: int, rng: np.random
     return Quadruplet([A, B, imp_ab, imp_ba], ids, meta)
 
 
-def _crossed(pair: Pair, condition: str, A: Clip, B: Clip, ids, resolution: int, renderer: str, design: int = 1):
+def _crossed(pair: Pair, condition: str, A: Clip, B: Clip, ids, resolution: int, renderer: str, design: int = 1,
+             look: str = DEFAULT_LOOK):
     rows = [i - 1 for i in ids]
     moved = np.abs(A.states.positions[:, rows] - B.states.positions[:, rows]).max(axis=(1, 2)) > 1e-6
     v = first_at_or_after(moved, 0)
@@ -189,14 +192,14 @@ def _crossed(pair: Pair, condition: str, A: Clip, B: Clip, ids, resolution: int,
     vis = max(visible_pixels(A.masks[v : v + 1], ids)[0], visible_pixels(B.masks[v : v + 1], ids)[0])
     if condition == "occluded" and vis != 0:
         raise Reject("manipulated body visible where the trajectories diverge")
-    if condition == "visible" and vis < MIN_VISIBLE_PIXELS:
+    if condition == "visible" and vis < min_visible(A.masks.shape[-1]):
         raise Reject("manipulated body not visible where the trajectories diverge")
 
     def cross(scene: Clip, spec: SceneSpec, mover: Clip, partner: int) -> Clip:
         pos, orn = scene.states.positions.copy(), scene.states.orientations.copy()
         pos[:, rows], orn[:, rows] = mover.states.positions[:, rows], mover.states.orientations[:, rows]
         states = States(pos, orn)
-        with World(spec, renderer) as world:
+        with World(spec, renderer, look) as world:
             frames, masks = world.render(states, resolution)
         reveal = reveal_frame(frames, masks, scene.frames, scene.masks, v, design)
         if reveal < 0:

@@ -33,10 +33,10 @@ with _quiet(2):  # pybullet prints its build time on import; only the generator 
     import pybullet
     from pybullet_utils.bullet_client import BulletClient
 
+from .look import DEFAULT_LOOK, OBJECT_SPECULAR, WALL_HEIGHT, WALL_Y, Look, look, mesh_file, texture_file
 from .spec import GROUND_COLOUR, Body, Camera, SceneSpec
 
 GROUND_SIZE = 200.0  # large enough for the parking lot of absent bodies
-LIGHT_DIRECTION = (0.4, -0.8, 1.6)
 
 
 @dataclass
@@ -76,14 +76,15 @@ class World:
 
     renderer "tiny" is TinyRenderer on the CPU; "egl" loads PyBullet's EGL plugin (hardware
     OpenGL where a GPU exists, Mesa's llvmpipe otherwise). Their images differ, so a dataset
-    never mixes them.
+    never mixes them. `look_name` (scenes/look.py) changes pixels only.
     """
 
-    def __init__(self, spec: SceneSpec, renderer: str = "tiny"):
+    def __init__(self, spec: SceneSpec, renderer: str = "tiny", look_name: str | Look = DEFAULT_LOOK):
         if renderer not in RENDERERS:
             raise ValueError(f"renderer must be one of {RENDERERS}, got {renderer!r}")
         self.spec = spec
         self.renderer = renderer
+        self.look = look(look_name)
         with _quiet(1):  # the C library prints "argv[0]=" on every connect
             self.client = BulletClient(connection_mode=pybullet.DIRECT)
             if renderer == "egl":
@@ -97,12 +98,10 @@ class World:
         )
         c.setGravity(0, 0, -9.81)
         half = [GROUND_SIZE / 2, GROUND_SIZE / 2, 0.05]
-        ground = c.createMultiBody(
-            0,
-            c.createCollisionShape(pybullet.GEOM_BOX, halfExtents=half),
-            c.createVisualShape(pybullet.GEOM_BOX, halfExtents=half, rgbaColor=list(GROUND_COLOUR)),
-            basePosition=[0, 0, -0.05],
-        )
+        collision = c.createCollisionShape(pybullet.GEOM_BOX, halfExtents=half)
+        ground = self._studio(collision) if self.look.studio else c.createMultiBody(
+            0, collision, c.createVisualShape(pybullet.GEOM_BOX, halfExtents=half, rgbaColor=list(GROUND_COLOUR)),
+            basePosition=[0, 0, -0.05])
         self._frictionless(ground, restitution=0.0)
         self.ids = []
         for body in spec.bodies:
@@ -113,8 +112,29 @@ class World:
             self._frictionless(uid, restitution=body.restitution)
             if body.mass > 0:
                 c.resetBaseVelocity(uid, list(body.velocity), [0, 0, 0])
+            if self.look.studio:
+                c.changeVisualShape(uid, -1, specularColor=list(OBJECT_SPECULAR))
             self.ids.append(uid)
         self._view = c.computeViewMatrix(spec.camera.eye, spec.camera.target, [0, 0, 1])
+
+    def _studio(self, collision: int) -> int:
+        """The ground pictured as a tiled floor, with a back wall as a visual-only link: no
+        collision shape (physics is the flat look's), and the ground's id in the segmentation
+        mask (0), so masks do not change with the look."""
+        c = self.client
+        floor = c.createVisualShape(pybullet.GEOM_MESH, fileName=str(mesh_file("floor")), rgbaColor=[1, 1, 1, 1],
+                                    visualFramePosition=[0, 0, 0.05])  # the ground's top face
+        wall = c.createVisualShape(pybullet.GEOM_MESH, fileName=str(mesh_file("wall")), rgbaColor=[1, 1, 1, 1])
+        ground = c.createMultiBody(
+            0, collision, floor, basePosition=[0, 0, -0.05],
+            linkMasses=[0], linkCollisionShapeIndices=[-1], linkVisualShapeIndices=[wall],
+            linkPositions=[[0, WALL_Y, WALL_HEIGHT / 2 + 0.05]], linkOrientations=[[0, 0, 0, 1]],
+            linkInertialFramePositions=[[0, 0, 0]], linkInertialFrameOrientations=[[0, 0, 0, 1]],
+            linkParentIndices=[0], linkJointTypes=[pybullet.JOINT_FIXED], linkJointAxis=[[0, 0, 1]])
+        for link, texture in ((-1, "floor"), (0, "wall")):
+            c.changeVisualShape(ground, link, textureUniqueId=c.loadTexture(str(texture_file(texture))),
+                                specularColor=[0.05, 0.05, 0.05])
+        return ground
 
     def _load_egl(self) -> None:
         import pkgutil
@@ -178,9 +198,11 @@ class World:
     def camera_image(self, resolution: int):
         cam: Camera = self.spec.camera
         proj = self.client.computeProjectionMatrixFOV(cam.fov, 1.0, 0.1, 60.0)
+        lights = {k: v for k, v in (("lightAmbientCoeff", self.look.ambient), ("lightDiffuseCoeff", self.look.diffuse),
+                                    ("lightSpecularCoeff", self.look.specular)) if v is not None}
         _, _, rgba, _, seg = self.client.getCameraImage(
-            resolution, resolution, self._view, proj, shadow=0,
-            lightDirection=list(LIGHT_DIRECTION),
+            resolution, resolution, self._view, proj, shadow=int(self.look.shadows),
+            lightDirection=list(self.look.light_direction), **lights,
             renderer=pybullet.ER_TINY_RENDERER if self.renderer == "tiny" else pybullet.ER_BULLET_HARDWARE_OPENGL,
         )
         return rgba, seg
@@ -222,8 +244,9 @@ def kinematic_pose(body: Body, t: float, fps: int):
     return [k.x, k.y, k.z], [0.0, 0.0, 0.0]
 
 
-def simulate_and_render(spec: SceneSpec, resolution: int, renderer: str = "tiny") -> tuple[States, np.ndarray, np.ndarray]:
-    with World(spec, renderer) as world:
+def simulate_and_render(spec: SceneSpec, resolution: int, renderer: str = "tiny",
+                        look_name: str | Look = DEFAULT_LOOK) -> tuple[States, np.ndarray, np.ndarray]:
+    with World(spec, renderer, look_name) as world:
         states, _ = world.simulate()
         frames, masks = world.render(states, resolution)
     return states, frames, masks

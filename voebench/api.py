@@ -33,14 +33,14 @@ class SuiteMismatch(ValueError):
 def generate_suite(out: str | Path | None = None, suite: str | None = None, *, split: str = "test",
                    principles: list[str] | None = None, per_condition: int | None = None, clips: int | None = None,
                    seed: int = 0, resolution: int = 64, frames: int = 32, renderer: str = "tiny", design: int | None = None,
-                   workers: int = 1, scheduler: str | None = None, progress: bool = True) -> dict:
+                   look: str = "flat", workers: int = 1, scheduler: str | None = None, progress: bool = True) -> dict:
     """Render (or finish: it resumes) a dataset; return its dataset.json content.
 
     With `suite` (voe-v2, voe-v2-mini; retired: voe-v1, voe-mini) its frozen settings are used, `out` defaults to
     runs/SUITE, and a content hash that differs from the official one raises SuiteMismatch
     after writing (the data stay). Otherwise the keyword settings describe a custom suite
     (split="train" for a playground of possible-only clips; `design` the scene design version,
-    scenes/design.py)."""
+    scenes/design.py; `look` flat or studio, scenes/look.py)."""
     from voebench.benchmark import suites
     from voebench.scenes.design import DEFAULT_DESIGN, DEFAULT_PER_CONDITION, DEFAULT_TRAIN_CLIPS
     from voebench.scenes.generate import GenerateConfig, generate
@@ -59,7 +59,7 @@ def generate_suite(out: str | Path | None = None, suite: str | None = None, *, s
     cfg = GenerateConfig(out=str(out), split=split, seed=seed, resolution=resolution, frames=frames, workers=workers,
                          renderer=renderer, per_condition=per_condition or DEFAULT_PER_CONDITION,
                          clips=clips or DEFAULT_TRAIN_CLIPS, scheduler=scheduler,
-                         design=DEFAULT_DESIGN if design is None else design)
+                         design=DEFAULT_DESIGN if design is None else design, look=look)
     if principles:
         cfg.principles = list(principles)
     return generate(cfg, progress=progress)

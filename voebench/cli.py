@@ -42,7 +42,7 @@ def _generate(args) -> int:
         info = voebench.generate_suite(
             args.out, args.suite, split=args.split, principles=args.principles, per_condition=args.per_condition,
             clips=args.clips, seed=args.seed, resolution=args.resolution, frames=args.frames, renderer=args.renderer,
-            design=args.design, workers=args.workers, scheduler=args.scheduler, progress=not args.quiet)
+            design=args.design, look=args.look, workers=args.workers, scheduler=args.scheduler, progress=not args.quiet)
     except ConfigError as e:
         print(f"voebench generate: {e}", file=sys.stderr)
         return 2
@@ -157,7 +157,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     g = sub.add_parser("generate", help="render a test suite of quadruplets or a playground training set")
     g.add_argument("--out", help="dataset directory (created; an interrupted run resumes); default runs/SUITE with --suite")
-    g.add_argument("--suite", help="an official suite (voe-v2, voe-v2-mini; retired: voe-v1, voe-mini): its seed and settings, and a check of its hash")
+    g.add_argument("--suite", help="an official suite (voe-v2, voe-v2-mini; HD: voe-v2-hd, voe-v2-hd-mini; retired: voe-v1, "
+                                   "voe-mini): its seed and settings, and a check of its hash")
     g.add_argument("--split", choices=["test", "train"], default="test")
     g.add_argument("--principles", nargs="+", metavar="NAME", help=f"subset of: {' '.join(PRINCIPLES)} (default: all)")
     g.add_argument("--per-condition", type=int, default=DEFAULT_PER_CONDITION,
@@ -172,6 +173,9 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--design", type=int, choices=DESIGNS, default=DEFAULT_DESIGN,
                    help=f"scene design version (default {DEFAULT_DESIGN}: design 2's scenes with the reveal dated where the "
                         "violation is seen; 2: voe-v2; 1: the retired voe-v1)")
+    g.add_argument("--look", choices=["flat", "studio"], default="flat",
+                   help="flat (voe-v1/v2: untextured, 64 px) or studio (the HD suites: textured floor and back wall, "
+                        "top light, shiny objects); pixels only, the same scenes and checks")
     g.add_argument("--scheduler", help="Dask: 'local:N' (a LocalCluster on 127.0.0.1) or 'tcp://HOST:PORT' (needs voebench[dask])")
     g.add_argument("--quiet", action="store_true", help="no progress bar")
     g.set_defaults(func=_generate)
