@@ -39,8 +39,12 @@ def _label(img: Image.Image, text: str, colour=(0, 0, 0)) -> Image.Image:
     return canvas
 
 
-def _upscale(frame: np.ndarray) -> Image.Image:
+def _upscale(frame: np.ndarray, size: int | None = None) -> Image.Image:
+    """A frame as drawn: `size` pixels wide if given (smoothly resampled), else scaled up by a whole
+    factor towards TILE (blocky on purpose: the model sees these pixels)."""
     img = Image.fromarray(frame)
+    if size is not None:
+        return img.resize((size, size * img.height // img.width), Image.LANCZOS)
     scale = max(1, round(TILE / img.width))
     return img if scale == 1 else img.resize((img.width * scale, img.height * scale), Image.NEAREST)
 
@@ -71,8 +75,9 @@ def quadruplet_gif(directory: Path, record: dict) -> bytes:
 
 
 def contact_sheet(directory: Path, records: list[dict], principle: str, per_condition: int = 2,
-                  columns: int = 8) -> bytes:
-    """Rows: quadruplet clips (A, B, A>B, B>A); columns: frames evenly spaced; splice marked red."""
+                  columns: int = 8, frame_px: int | None = None) -> bytes:
+    """Rows: quadruplet clips (A, B, A>B, B>A); columns: frames evenly spaced; splice marked red.
+    `frame_px`: draw each frame that many pixels wide (a smaller sheet of an HD suite, for docs/)."""
     blocks = []
     for condition in CONDITIONS:
         chosen = [r for r in records if r["key"].startswith(f"{principle}-{condition}-")][:per_condition]
@@ -82,10 +87,10 @@ def contact_sheet(directory: Path, records: list[dict], principle: str, per_cond
                 picks = np.linspace(0, T - 1, columns).round().astype(int)
                 tiles = []
                 for t in picks:
-                    tile = _upscale(frames[t])
+                    image = _upscale(frames[t], frame_px)
                     if row["violation_frame"] >= 0 and t >= row["violation_frame"]:
-                        ImageDraw.Draw(tile).rectangle([0, 0, tile.width - 1, tile.height - 1], outline=(220, 0, 0))
-                    tiles.append(tile)
+                        ImageDraw.Draw(image).rectangle([0, 0, image.width - 1, image.height - 1], outline=(220, 0, 0))
+                    tiles.append(image)
                 strip = Image.new("RGB", (len(tiles) * (tiles[0].width + 2), tiles[0].height), "white")
                 for i, tile in enumerate(tiles):
                     strip.paste(tile, (i * (tile.width + 2), 0))
