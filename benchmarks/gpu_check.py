@@ -8,6 +8,7 @@ test of the trained-here path: a few `voebench train --device cuda` steps and sc
 model with `--device cuda`.
 
     bash benchmarks/gpu_check.sh          # about 5 minutes on one H200; writes runs/gpu-check/
+    python benchmarks/gpu_check.py --cpu-clips 2   # the same models on the CPU: seconds per clip
 """
 from __future__ import annotations
 
@@ -70,6 +71,26 @@ def time_scoring(model: str, weights: Path, data: Path, dtype: str, batch_size: 
             "finite_after_context": bool(all(np.isfinite(s[8:]).all() for s in scores["surprise"]))}
 
 
+def time_cpu(model: str, weights: Path, data: Path, dtype: str, clips: int) -> dict:
+    """Seconds per clip on the CPU, over the first `clips` clips (a whole suite would take days)."""
+    import resource
+
+    from voebench import models
+    from voebench.scenes.dataset import read_clip, read_manifest
+
+    rows = [r for r in read_manifest(data) if r["split"] == "test"][:clips]
+    frames = [read_clip(data / r["path"])["frames"] for r in rows]
+    m = models.create(model, weights=str(weights), dtype=dtype)
+    start = time.perf_counter()
+    for clip in frames:
+        m.surprise(clip)
+    per_clip = (time.perf_counter() - start) / len(frames)
+    return {"model": model, "weights": weights.name, "dtype": dtype, "threads": torch.get_num_threads(),
+            "clips": len(frames), "seconds_per_clip": round(per_clip, 1),
+            "hours_per_1000_clips": round(per_clip * 1000 / 3600, 1),
+            "peak_rss_gib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20, 2)}
+
+
 def smoke(root: Path) -> dict:
     """The trained-here models on the GPU: a few training steps, and scoring with a shipped checkpoint."""
     import voebench
@@ -99,7 +120,15 @@ def main() -> None:
     parser.add_argument("--out", default="runs/gpu-check")
     parser.add_argument("--dtypes", nargs="+", default=["float32", "bfloat16"])
     parser.add_argument("--batch-size", type=int, default=8)
+    parser.add_argument("--cpu-clips", type=int, help="time this many clips on the CPU instead (float32 and float64)")
     args = parser.parse_args()
+    if args.cpu_clips:
+        root = Path(args.out)
+        data, folders = hd_mini(root), random_checkpoints(root)
+        for model, weights in (("vjepa2-hf", folders["vjepa2-vitl"]), ("videomae-hf", folders["videomae-base"])):
+            for dtype in ("float32", "float64"):
+                print(json.dumps(time_cpu(model, weights, data, dtype, args.cpu_clips)), flush=True)
+        return
     if not torch.cuda.is_available():
         raise SystemExit("gpu_check: torch sees no CUDA GPU here")
     root = Path(args.out)

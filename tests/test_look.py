@@ -101,3 +101,11 @@ def test_a_studio_item_is_rebuilt_from_its_record():
     record = {"key": result["key"], "rows": result["rows"], "meta": result["meta"]}
     assert record["meta"]["spec"]["look"] == "studio"
     assert rebuild_clips(record) == result["blobs"]
+
+
+def test_run_refuses_an_hd_suite_with_the_command_that_works(tmp_path, capsys):
+    from voebench.cli import main as cli
+
+    assert cli(["run", "--suite", "voe-v2-hd-mini", "--runs", str(tmp_path), "--quiet"]) == 2
+    assert "voebench evaluate --model vjepa2-hf" in capsys.readouterr().err
+    assert not any(tmp_path.iterdir())  # nothing generated

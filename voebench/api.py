@@ -175,10 +175,17 @@ def run(suite: str = DEMO_SUITE, runs: str | Path = "runs", workers: int = 2, pr
     A model already on the official board is not re-submitted (a new version only via submit)."""
     import shutil
 
+    from voebench.benchmark import suites
     from voebench.leaderboard.submission import ROOT, SUBMISSIONS, submit as add
     from voebench.models.checkpoint import CheckpointError
     from voebench.models.registry import AUDIT_PROBES, BUNDLED, RECORDS
 
+    if suites.load(suite).resolution != 64:
+        # the bundled models are 64-pixel models (pixel-predictor decodes 64x64 frames); an HD
+        # suite is for pretrained models, scored one at a time
+        raise suites.SuiteError(f"suite {suite} is {suites.load(suite).resolution} px: `run` scores the bundled "
+                                "64-pixel models; score a pretrained model on it with `voebench evaluate --model "
+                                f"vjepa2-hf --weights DIR --data runs/{suite} --out ...`")
     start = time.perf_counter()
     data = Path(runs) / suite
     say = lambda text: print(text, file=sys.stderr, flush=True)
