@@ -47,6 +47,7 @@ def test_placement_goes_only_to_models_that_take_it():
         placement(find("frame-diff"), "frame-diff", "cpu", "float32")
 
 
+@pytest.mark.slow
 @no_gpu
 def test_evaluate_on_auto_is_the_cpu_and_reports_its_speed(suite, tmp_path, capsys):
     out, info = suite

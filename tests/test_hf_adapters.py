@@ -132,7 +132,7 @@ def test_image_trajectory_control_follows_the_protocol(vit, tmp_path):
     assert custom.size == 32 and torch.equal(custom.mean, torch.full((3,), 0.5, dtype=torch.float64))
 
 
-def test_vjepa2_presets_are_the_released_sizes(tmp_path):
+def test_vjepa2_presets_are_the_released_sizes(tmp_path, monkeypatch):
     from voebench.models.vjepa2_hf import PRESETS, preset_config
 
     assert set(PRESETS) == {"vitl", "vith", "vitg", "vitg-384"}
@@ -142,10 +142,14 @@ def test_vjepa2_presets_are_the_released_sizes(tmp_path):
                      "vitg-384": (1408, 40, 22, 384)}
     with pytest.raises(ValueError, match="unknown V-JEPA 2 preset"):
         preset_config("vitb")
-    # a tiny original checkpoint read with a ViT-L preset: refused with the reason, not run
+    # a preset sets the architecture of an original checkpoint; one that does not fit is refused
     from tests.test_vjepa2_hf import to_original
+    from voebench.models import vjepa2_hf
 
     path = tmp_path / "tiny.pt"
     torch.save(to_original(VJEPA2Model(VJEPA2Config(**VJEPA2))), path)
+    monkeypatch.setitem(vjepa2_hf.PRESETS, "tiny", VJEPA2)
+    monkeypatch.setitem(vjepa2_hf.PRESETS, "wider", {**VJEPA2, "hidden_size": 128, "num_attention_heads": 8})
+    assert models.create("vjepa2-hf", weights=str(path), preset="tiny").model.config.hidden_size == 64
     with pytest.raises(ValueError, match="do not fit VJEPA2Model"):
-        models.create("vjepa2-hf", weights=str(path), preset="vitl")
+        models.create("vjepa2-hf", weights=str(path), preset="wider")
