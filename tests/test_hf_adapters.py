@@ -153,3 +153,20 @@ def test_vjepa2_presets_are_the_released_sizes(tmp_path, monkeypatch):
     assert models.create("vjepa2-hf", weights=str(path), preset="tiny").model.config.hidden_size == 64
     with pytest.raises(ValueError, match="do not fit VJEPA2Model"):
         models.create("vjepa2-hf", weights=str(path), preset="wider")
+
+
+def test_evaluate_a_pretrained_folder_with_device_auto(suite, tmp_path, capsys):
+    """The documented command: `voebench evaluate --model vjepa2-hf --weights DIR --device auto`."""
+    from voebench.cli import main as cli
+
+    out, info = suite
+    folder = tmp_path / "vjepa2"
+    torch.manual_seed(0)
+    VJEPA2Model(VJEPA2Config(**VJEPA2)).save_pretrained(folder)
+    results = tmp_path / "results"
+    assert cli(["evaluate", "--model", "vjepa2-hf", "--weights", str(folder), "--device", "auto", "--data", str(out),
+                "--out", str(results), "--cache", str(tmp_path / "cache"), "--null-seeds", "1", "--quiet"]) == 0
+    result = json.loads((results / "results.json").read_text())
+    expected = "cuda" if torch.cuda.is_available() else "cpu"
+    assert result["throughput"]["device"].startswith(expected) and result["throughput"]["clips"] == info["counts"]["clips"]
+    assert result["model"]["id"] == ("vjepa2-hf@2-float32" if expected == "cuda" else "vjepa2-hf@2-float64")
