@@ -12,10 +12,10 @@ import numpy as np
 import pandas as pd
 
 from voebench.models.portable import machine
-from voebench.scenes.dataset import (DatasetError, atomic_write_bytes, atomic_write_text, load_info,
-                                     package_version, read_manifest)
+from voebench.scenes.dataset import DatasetError, atomic_write_bytes, atomic_write_text, package_version
 
-from . import metrics
+from . import matching, metrics
+from .formats import Dataset, as_dataset
 from .results import SCHEMA, json_safe
 from .runner import ORDER_SEED, ModelInstance, ModelRef, score_dataset
 
@@ -23,49 +23,34 @@ NULL_SEEDS = 10
 CURVE_HALF_WIDTH = 8  # frames either side of reveal_frame in the aligned surprise curves
 
 
-def attach_labels(scores: pd.DataFrame, directory: Path) -> pd.DataFrame:
-    """Join scores with the manifest (after scoring: models never see this) and find, for each
-    impossible clip, the possible clip of its quadruplet with the longest common prefix."""
-    rows = pd.DataFrame([r for r in read_manifest(directory) if r["split"] == "test"])
-    clips = rows.merge(scores, on="clip_id", how="inner")
-    partners = {}
-    for _, g in clips.groupby("quad_id"):
-        possible = g[g["possible"] == 1]
-        for r in g[g["possible"] == 0].itertuples():
-            def common(h):
-                n = 0
-                for a, b in zip(r.frame_hashes, h):
-                    if a != b:
-                        break
-                    n += 1
-                return n
-            best = max(possible.itertuples(), key=lambda p: common(p.frame_hashes))
-            partners[r.clip_id] = best.clip_id
-    clips["partner"] = clips["clip_id"].map(partners).fillna("")
-    return clips
+def attach_labels(scores: pd.DataFrame, data: str | Path | Dataset) -> pd.DataFrame:
+    """Join scores with the dataset's labels (after scoring: models never see them), find each
+    impossible clip's possible partner, and measure which quadruplets are matched."""
+    dataset = as_dataset(data)
+    clips = pd.DataFrame(dataset.rows).merge(scores, on="clip_id", how="inner")
+    clips["partner"] = clips["clip_id"].map(matching.partners(clips)).fillna("")
+    return matching.measure(clips)
 
 
-def whole_quadruplets(clips: pd.DataFrame, directory: Path, skip_bad: bool) -> pd.DataFrame:
+def whole_quadruplets(clips: pd.DataFrame, data: str | Path | Dataset, skip_bad: bool) -> pd.DataFrame:
     """Only complete quadruplets (2 possible + 2 impossible) are scored: an incomplete one is
     an error naming it, unless skip_bad (then it is listed in results.json and left out)."""
     sizes = clips.groupby("quad_id")["possible"].agg(["size", "sum"])
     bad = sizes[(sizes["size"] != 4) | (sizes["sum"] != 2)]
     if len(bad) and not skip_bad:
         quad, row = bad.index[0], bad.iloc[0]
-        raise DatasetError(f"{Path(directory) / 'manifest.csv'}: quadruplet {quad} has {row['size']} scored clips "
+        dataset = as_dataset(data)
+        raise DatasetError(f"{dataset.labels or dataset.root}: quadruplet {quad} has {row['size']} scored clips "
                            f"({row['sum']} possible); expected 2 possible + 2 impossible ({len(bad)} such)")
     return clips[~clips["quad_id"].isin(bad.index)].reset_index(drop=True)
-
-
-def read_quad_ids(directory: Path) -> list[str]:
-    return [r["quad_id"] for r in read_manifest(directory) if r["split"] == "test"]
 
 
 def aligned_curves(clips: pd.DataFrame, half: int = CURVE_HALF_WIDTH) -> dict:
     """Mean surprise of impossible clips and of their possible partners, aligned at reveal_frame."""
     by_id = clips.set_index("clip_id")
     out = {}
-    for (principle, condition), g in clips[clips["possible"] == 0].groupby(["principle", "condition"]):
+    for (principle, condition), g in clips[(clips["possible"] == 0) & (clips["reveal_frame"] >= 0)
+                                           & (clips["partner"] != "")].groupby(["principle", "condition"]):
         imp, pos = [], []
         for r in g.itertuples():
             s, p = r.surprise, by_id.loc[r.partner, "surprise"]
@@ -92,28 +77,37 @@ def versions() -> dict:
     return out
 
 
-def evaluate(ref: ModelRef | ModelInstance, data: str | Path, out: str | Path, cache: Path | None = None,
+def evaluate(ref: ModelRef | ModelInstance, data: str | Path | Dataset, out: str | Path, cache: Path | None = None,
              workers: int = 1, batch_size: int = 8, null_seeds: int = NULL_SEEDS, progress: bool = True,
              skip_bad: bool = False, scheduler: str | None = None, timeout: float | None = None) -> dict:
-    """Score `ref`'s model on the suite in `data`; write OUT/scores.parquet, results.json (with the
-    arguments of this run), report.md and figures; return the results."""
-    run_args = {"data": str(data), "out": str(out), "cache": None if cache is None else str(cache), "workers": workers,
+    """Score `ref`'s model on `data` (a voebench suite's path, or a Dataset of any format from
+    benchmark.formats); write OUT/scores.parquet, results.json (with the arguments of this run),
+    report.md and figures; return the results."""
+    dataset = as_dataset(data)
+    run_args = {"data": str(dataset.root), "format": dataset.format, "out": str(out),
+                "cache": None if cache is None else str(cache), "workers": workers,
                 "batch_size": batch_size, "null_seeds": null_seeds, "skip_bad": skip_bad, "scheduler": scheduler,
                 "timeout": timeout}
-    data, out = Path(data), Path(out)
-    info = load_info(data)
-    scores, meta = score_dataset(ref, data, cache, workers, batch_size, progress, skip_bad, scheduler, timeout)
-    clips = whole_quadruplets(attach_labels(scores, data), data, skip_bad)
+    out = Path(out)
+    info = dataset.info
+    scores, meta = score_dataset(ref, dataset, cache, workers, batch_size, progress, skip_bad, scheduler, timeout)
+    clips = whole_quadruplets(attach_labels(scores, dataset), dataset, skip_bad)
     null_runs = []
     for seed in range(null_seeds):
-        null_scores, _ = score_dataset(ModelRef("untrained-null", kwargs={"seed": seed}), data, cache, workers,
+        null_scores, _ = score_dataset(ModelRef("untrained-null", kwargs={"seed": seed}), dataset, cache, workers,
                                        batch_size, progress, skip_bad, scheduler)
-        null_runs.append(whole_quadruplets(attach_labels(null_scores, data), data, skip_bad))
+        null_runs.append(whole_quadruplets(attach_labels(null_scores, dataset), dataset, skip_bad))
     computed = metrics.compute_metrics(clips, null_runs)
+    suite = {"content_hash": info["content_hash"], "seed": info["seed"], "resolution": info["resolution"],
+             "frames": info["frames"], "counts": info["counts"], "path": str(dataset.root)}
+    if dataset.format != "voebench" or "reader" in info or "export" in info:
+        per_quad = clips.groupby("quad_id")[["matched", "frame_identical"]].first()
+        suite.update(format=dataset.format, reader=info.get("reader"), export=info.get("export"),
+                     quadruplets=len(per_quad), matched_quadruplets=int(per_quad["matched"].sum()),
+                     frame_identical_quadruplets=int(per_quad["frame_identical"].sum()))
     result = {
         "schema": SCHEMA,
-        "suite": {"content_hash": info["content_hash"], "seed": info["seed"], "resolution": info["resolution"],
-                  "frames": info["frames"], "counts": info["counts"], "path": str(data)},
+        "suite": suite,
         "model": {"id": meta["model"], "spec": ref.spec, "kwargs": ref.kwargs, "weights_hash": meta["weights_hash"]},
         "run": {**run_args, "model": ref.spec, "weights": ref.weights, "model_args": ref.kwargs},
         "protocol": {"scored_frames": "per quadruplet: frames where all four clips have finite surprise",
@@ -124,7 +118,7 @@ def evaluate(ref: ModelRef | ModelInstance, data: str | Path, out: str | Path, c
         "machine": machine(),
         "throughput": meta["throughput"],  # this run's scoring; 0 clips when all came from the cache
         "skipped_clips": meta["skipped"],
-        "skipped_quadruplets": sorted(set(read_quad_ids(data)) - set(clips["quad_id"])),
+        "skipped_quadruplets": sorted({r["quad_id"] for r in dataset.rows} - set(clips["quad_id"])),
         "curves": aligned_curves(clips),
     }
     result["metrics"] = computed

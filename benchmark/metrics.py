@@ -171,6 +171,7 @@ def quadruplet_table(clips: pd.DataFrame, how: str = "mean") -> pd.DataFrame:
         quadruplet = difference(list(imp["clip_id"]), list(pos["clip_id"]))
         rows.append({
             "principle": principle, "condition": condition, "quad_id": quad,
+            "matched": bool(g["matched"].all()) if "matched" in g else True,
             "imp": sum(agg[c] for c in imp["clip_id"]), "pos": sum(agg[c] for c in pos["clip_id"]),
             "difference": quadruplet, "accuracy": float(decide(quadruplet, band)),
             "effect": reveal_effect(imp, pos, frames, band, spread),
@@ -178,7 +179,13 @@ def quadruplet_table(clips: pd.DataFrame, how: str = "mean") -> pd.DataFrame:
             "pair_decisions": dict(zip(imp["clip_id"], decide(pairs, band).tolist())),
             "clip_scores": agg,
         })
-    return pd.DataFrame(rows)
+    table = pd.DataFrame(rows)
+    # The quadruplet sum cancels frame-local cues only on matched quadruplets (benchmark/matching.py):
+    # a cell with any unmatched quadruplet gets no quadruplet accuracy, effect or detection.
+    if len(table) and not table["matched"].all():
+        unmatched = table.groupby(["principle", "condition"])["matched"].transform("all") == False  # noqa: E712
+        table.loc[unmatched, ["accuracy", "effect"]] = np.nan
+    return table
 
 
 def reveal_effect(imp: pd.DataFrame, pos: pd.DataFrame, frames: slice, band: float, unit: float) -> float:
@@ -204,6 +211,9 @@ def localisation(clips: pd.DataFrame, k: int = LOCALISATION_WINDOW) -> pd.Series
     by_id = clips.set_index("clip_id")
     out = {}
     for r in clips[clips["possible"] == 0].itertuples():
+        if r.reveal_frame < 0 or not r.partner:  # no known reveal or partner: nothing to localise
+            out[r.clip_id] = np.nan
+            continue
         s, p = r.surprise, by_id.loc[r.partner, "surprise"]
         excess = s - p
         finite = np.isfinite(excess)
@@ -302,6 +312,10 @@ def summarise(group: Quads, macro: bool = False, null: list[Quads] | None = None
     out["n_correct"] = int((group.accuracy == 1).sum())
     out["n_ties"] = int((group.accuracy == 0.5).sum())
     out["p_sign"] = sign_test(out["n_correct"], len(group))
+    out["n_matched"] = int(np.isfinite(group.accuracy).sum())
+    if out["n_matched"] < len(group):  # no quadruplet test where quadruplets are not matched
+        out["n_correct"] = out["n_ties"] = None
+        out["p_sign"] = float("nan")
     if null:
         out.update(against_null(group, null, macro))
     return out
@@ -324,7 +338,8 @@ def against_null(group: Quads, null: list[Quads], macro: bool) -> dict:
                 for n in null]
     return {"null_relative_accuracy": float(np.mean(accuracy)), "null_effect": float(_nanmedian(null_mean)),
             "effect_vs_null": float(_nanmedian(delta)) if len(finite) else float("nan"),
-            "p_vs_null": sign_test(int((finite > 0).sum()), len(finite)), "dz_vs_null": paired_dz(delta)}
+            "p_vs_null": sign_test(int((finite > 0).sum()), len(finite)) if len(finite) else float("nan"),
+            "dz_vs_null": paired_dz(delta)}
 
 
 def _quads(clips: pd.DataFrame, how: str) -> tuple[pd.DataFrame, Quads]:
@@ -336,15 +351,19 @@ def _quads(clips: pd.DataFrame, how: str) -> tuple[pd.DataFrame, Quads]:
 def detections(table: pd.DataFrame) -> dict[tuple[str, str], dict]:
     """The detection rule on a quadruplet table (mean aggregation), all cells together: per cell
     the sign test's p, its Holm-adjusted p over the cells, the median effect and the flag."""
-    cells = {}
+    cells, unmatched = {}, {}
     for key, g in table.groupby(["principle", "condition"], sort=True):
         accuracy = g["accuracy"].to_numpy(float)
+        if not np.isfinite(accuracy).all():  # unmatched quadruplets: no test, outside the Holm family
+            unmatched[key] = {"p_sign": float("nan"), "effect": float("nan"), "p_sign_holm": float("nan"),
+                              "detected": None}
+            continue
         cells[key] = {"p_sign": sign_test(int((accuracy == 1).sum()), len(accuracy)),
                       "effect": float(_nanmedian(g["effect"].to_numpy(float)))}
     for cell, p in zip(cells.values(), holm([c["p_sign"] for c in cells.values()])):
         cell["p_sign_holm"] = p
         cell["detected"] = bool(p <= ALPHA and np.isfinite(cell["effect"]) and cell["effect"] >= MIN_EFFECT)
-    return cells
+    return dict(sorted({**cells, **unmatched}.items()))
 
 
 def by_violation(clips: pd.DataFrame, table: pd.DataFrame) -> list[dict]:

@@ -13,6 +13,31 @@ from .metrics import DETECTED_MEANS
 from .results import load_results
 
 
+def conditions_of(cells: dict) -> list[str]:
+    """The conditions a result has: voebench's (visible, occluded) first, then any other format's."""
+    present = {c for per in cells.values() for c in per}
+    return [c for c in CONDITIONS if c in present] + sorted(present - set(CONDITIONS))
+
+
+def detected_text(flag) -> str:
+    return "n/a" if flag is None else "yes" if flag else "no"
+
+
+def matching_note(suite: dict) -> list[str]:
+    """For a dataset read from another format: what it is and how many quadruplets are matched."""
+    if "format" not in suite:
+        return []
+    text = (f"Dataset: {suite['format']} at {suite['path']}; {suite.get('matched_quadruplets')} of "
+            f"{suite.get('quadruplets')} quadruplets matched (impossible clips made of the possible ones, as the "
+            f"format declares), {suite.get('frame_identical_quadruplets')} frame-identical (the same frames as "
+            "multisets). Quadruplet accuracy, effect and detection are computed only in cells whose quadruplets are "
+            "all matched (\"–\" and n/a elsewhere); pairwise accuracy and AUC everywhere.")
+    reader = suite.get("reader") or {}
+    if reader.get("resize") or (reader.get("frame_step") or 1) != 1:
+        text += f" Frames read with resize={reader.get('resize')}, frame_step={reader.get('frame_step')}."
+    return [text, ""]
+
+
 def markdown(result: dict) -> str:
     mean, mx = result["metrics"]["mean"], result["metrics"]["max"]
     lines = [
@@ -24,22 +49,23 @@ def markdown(result: dict) -> str:
         "quadruplets, and its sign-test p. Max aggregation is shown beside the untrained null's max accuracy, "
         "never against 50 %, and is never *detected*.",
         "",
+        *matching_note(result["suite"]),
         "| principle | condition | accuracy | effect | p | detected | effect vs null (p) | pairwise | AUC | "
         "localisation | max acc (null) |",
         "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for principle, cells in sorted(mean["cells"].items()):
-        for condition in CONDITIONS:
+        for condition in conditions_of(mean["cells"]):
             if condition not in cells:
                 continue
             c, m = cells[condition], mx["cells"][principle][condition]
             lines.append(
                 f"| {principle} | {condition} | {pct(c['relative_accuracy'])}{ci(c['relative_accuracy_ci'])} | "
                 f"{effect(c['effect'], c['effect_ci'])} | {p_value(c['p_sign_holm'])} | "
-                f"{'yes' if c['detected'] else 'no'} | {effect(c.get('effect_vs_null'))} ({p_value(c.get('p_vs_null'))}) | "
+                f"{detected_text(c.get('detected'))} | {effect(c.get('effect_vs_null'))} ({p_value(c.get('p_vs_null'))}) | "
                 f"{pct(c['pairwise_accuracy'])} | {pct(c['auc'])} | {pct(c['localisation'])} | "
                 f"{pct(m['relative_accuracy'])} ({pct(m.get('null_relative_accuracy'))}) |")
-    for name, group in [("visible", mean["conditions"].get("visible")), ("occluded", mean["conditions"].get("occluded")),
+    for name, group in [*((c, mean["conditions"].get(c)) for c in conditions_of(mean["cells"])),
                         ("overall", mean["overall"])]:
         if group:
             lines.append(f"| **{name}** (macro) | | {pct(group['relative_accuracy'])}{ci(group['relative_accuracy_ci'])} | "
@@ -61,7 +87,8 @@ def markdown(result: dict) -> str:
 
 def detected_cells(mean: dict, condition: str = "overall") -> str:
     """'k/n' detected cells of a result's mean metrics, in one condition or overall."""
-    cells = [c for per in mean["cells"].values() for cond, c in per.items() if condition in ("overall", cond)]
+    cells = [c for per in mean["cells"].values() for cond, c in per.items()
+             if condition in ("overall", cond) and c.get("detected") is not None]
     return f"{sum(c['detected'] for c in cells)}/{len(cells)}"
 
 
@@ -76,23 +103,32 @@ def accuracy_figure(result: dict) -> bytes:
     cells = result["metrics"]["mean"]["cells"]
     principles = sorted(cells)
     fig, ax = plt.subplots(figsize=(9, 3.6))
-    width = 0.38
-    for k, condition in enumerate(CONDITIONS):
-        xs = np.arange(len(principles)) + (k - 0.5) * width
-        acc = [cells[p].get(condition, {}).get("relative_accuracy") for p in principles]
-        intervals = [cells[p].get(condition, {}).get("relative_accuracy_ci") or [None, None] for p in principles]
+    conditions = conditions_of(cells)
+    width = 0.76 / len(conditions)
+    colours = {"visible": "#4C72B0", "occluded": "#DD8452"}
+    palette = iter(["#55A868", "#8172B2", "#937860", "#DA8BC3"])
+    for k, condition in enumerate(conditions):
+        xs = np.arange(len(principles)) + (k - (len(conditions) - 1) / 2) * width
+        # unmatched cells have no quadruplet accuracy: their pairwise accuracy is drawn, hatched
+        key = {p: "relative_accuracy" if cells[p].get(condition, {}).get("relative_accuracy") is not None
+               else "pairwise_accuracy" for p in principles}
+        acc = [cells[p].get(condition, {}).get(key[p]) for p in principles]
+        intervals = [cells[p].get(condition, {}).get(key[p] + "_ci") or [None, None] for p in principles]
         acc = np.array([np.nan if a is None else a for a in acc])
         lo = np.array([np.nan if c[0] is None else c[0] for c in intervals])
         hi = np.array([np.nan if c[1] is None else c[1] for c in intervals])
-        ax.bar(xs, acc, width, label=condition, color=("#4C72B0" if condition == "visible" else "#DD8452"),
-               yerr=[acc - lo, hi - acc], capsize=3)
+        colour = colours.get(condition) or next(palette, "#999999")
+        bars = ax.bar(xs, acc, width, label=condition, color=colour, yerr=[acc - lo, hi - acc], capsize=3)
+        for bar, p in zip(bars, principles):
+            if key[p] == "pairwise_accuracy":
+                bar.set_hatch("//")
         for x, p in zip(xs, principles):
             if cells[p].get(condition, {}).get("detected"):
                 ax.text(x, 1.02, "*", ha="center")
     ax.axhline(0.5, color="k", lw=0.8, ls="--")
     ax.set_xticks(np.arange(len(principles)), principles, rotation=20)
     ax.set_ylim(0, 1.08)
-    ax.set_ylabel("relative accuracy (mean agg.)")
+    ax.set_ylabel("relative accuracy (mean agg.)\nhatched: pairwise (unmatched)", fontsize=8)
     ax.set_title(f"{result['model']['id']}  (* detected)")
     ax.legend(loc="lower right", fontsize=8)
     fig.tight_layout()
@@ -112,10 +148,11 @@ def curves_figure(result: dict) -> bytes:
 
     curves = result.get("curves", {})
     principles = sorted(curves)
-    fig, axes = plt.subplots(2, max(1, len(principles)), figsize=(2.3 * max(1, len(principles)), 4.4),
-                             squeeze=False, sharex=True)
+    conditions = conditions_of(curves) or list(CONDITIONS)
+    fig, axes = plt.subplots(len(conditions), max(1, len(principles)), figsize=(2.3 * max(1, len(principles)),
+                             2.2 * len(conditions)), squeeze=False, sharex=True)
     for j, p in enumerate(principles):
-        for i, condition in enumerate(CONDITIONS):
+        for i, condition in enumerate(conditions):
             ax = axes[i, j]
             c = curves[p].get(condition)
             if c:
@@ -126,7 +163,8 @@ def curves_figure(result: dict) -> bytes:
             ax.axvline(0, color="k", lw=0.6, ls=":")
             ax.set_title(f"{p}\n{condition}" if i == 0 else condition, fontsize=8)
             ax.tick_params(labelsize=7)
-    axes[0, 0].legend(fontsize=6)
+    if axes[0, 0].get_legend_handles_labels()[0]:
+        axes[0, 0].legend(fontsize=6)
     axes[-1, 0].set_xlabel("frames from reveal", fontsize=8)
     axes[0, 0].set_ylabel("mean surprise", fontsize=8)
     fig.tight_layout()

@@ -22,8 +22,11 @@ import numpy as np
 import pandas as pd
 
 from voebench.models.protocol import ModelOutputError, check_surprise, model_id
-from voebench.scenes.dataset import DatasetError, atomic_write_bytes, load_info, read_clip, read_manifest, verify_clip
+from voebench.scenes.dataset import DatasetError, atomic_write_bytes
 from voebench.scenes.parallel import run_unordered
+
+from .formats import Dataset, as_dataset
+from .formats.base import ClipReader
 
 CHUNK = 64  # clips per cached chunk: what a kill can lose at most
 ORDER_SEED = 0  # the scoring order's shuffle (scoring_plan)
@@ -132,14 +135,14 @@ def _score_batch(model, batch: list[tuple[str, np.ndarray]], timeout: float | No
 _WORKER_MODELS: dict = {}
 
 
-def _score_batches(ref: ModelRef, directory: str, batches: list[list[dict]], timeout: float | None = None) -> dict:
-    """Score some batches of manifest rows (worker side). Only frames reach the model. Returns
-    the records done and, if a clip failed, the error: what was computed is kept."""
+def _score_batches(ref: ModelRef, reader: ClipReader, batches: list[list[dict]], timeout: float | None = None) -> dict:
+    """Score some batches of rows (worker side). Only frames reach the model. Returns the records
+    done and, if a clip failed, the error: what was computed is kept."""
     model = _WORKER_MODELS.get(ref.key) or _WORKER_MODELS.setdefault(ref.key, ref.create())
     out = []
     try:
         for part in batches:
-            batch = [(r["clip_id"], read_clip(Path(directory) / r["path"])["frames"]) for r in part]
+            batch = [(r["clip_id"], reader(r)) for r in part]
             for (cid, frames), s in zip(batch, _score_batch(model, batch, timeout)):
                 out.append({"clip_id": cid, "surprise": s, "frame_hashes": frame_hashes(frames)})
     except (ModelFailure, ModelOutputError, DatasetError) as e:
@@ -223,13 +226,13 @@ def cache_path(cache: Path, content_hash: str, model) -> Path:
     return cache / CACHE_LAYOUT / content_hash[:16] / f"{safe}-{(model.weights_hash or 'none')[:16]}.parquet"
 
 
-def check_dataset(directory: Path, rows: list[dict], skip_bad: bool) -> tuple[list[dict], list[str]]:
+def check_dataset(dataset: Dataset, rows: list[dict], skip_bad: bool) -> tuple[list[dict], list[str]]:
     """Verify every clip against the manifest before scoring; corrupt clips stop the run
     unless skip_bad, which lists and drops them explicitly."""
     good, bad = [], []
     for row in rows:
         try:
-            verify_clip(directory, row)
+            dataset.verify(row)
             good.append(row)
         except DatasetError as e:
             if not skip_bad:
@@ -238,21 +241,21 @@ def check_dataset(directory: Path, rows: list[dict], skip_bad: bool) -> tuple[li
     return good, bad
 
 
-def score_dataset(ref: ModelRef, directory: str | Path, cache: Path | None = None, workers: int = 1,
+def score_dataset(ref: ModelRef, data: str | Path | Dataset, cache: Path | None = None, workers: int = 1,
                   batch_size: int = 8, progress: bool = True, skip_bad: bool = False,
                   scheduler: str | None = None, timeout: float | None = None) -> tuple[pd.DataFrame, dict]:
-    """Per-clip surprise for every test clip; returns (scores, info about the run)."""
+    """Per-clip surprise for every test clip of `data` (a Dataset of any format, or the path of a
+    voebench suite); returns (scores, info about the run)."""
     from tqdm import tqdm
 
-    directory = Path(directory)
-    info = load_info(directory)
-    rows = [r for r in read_manifest(directory) if r["split"] == "test"]
+    dataset = as_dataset(data)
+    rows = dataset.rows
     if not rows:
-        raise DatasetError(f"{directory}: no test clips to score (is it a --split train dataset?)")
+        raise DatasetError(f"{dataset.root}: no test clips to score (is it a --split train dataset?)")
     model = ref.create()
     cache = Path(cache) if cache else default_cache()
-    final = cache_path(cache, info["content_hash"], model)
-    rows, skipped = check_dataset(directory, rows, skip_bad)
+    final = cache_path(cache, dataset.info["content_hash"], model)
+    rows, skipped = check_dataset(dataset, rows, skip_bad)
     meta = {"model": model_id(model), "weights_hash": model.weights_hash, "cache": str(final), "skipped": skipped,
             "throughput": {"device": device_name(model), "clips": 0, "seconds": 0.0, "clips_per_s": None}}
     if final.exists():
@@ -276,7 +279,7 @@ def score_dataset(ref: ModelRef, directory: str | Path, cache: Path | None = Non
     if workers == 1 and not scheduler:
         _WORKER_MODELS[ref.key] = model  # reuse the instance made above
     began = time.perf_counter()
-    results = run_unordered(_score_batches, [(ref, str(directory), c, timeout) for c in _chunks(todo)], workers,
+    results = run_unordered(_score_batches, [(ref, dataset.reader, c, timeout) for c in _chunks(todo)], workers,
                             scheduler, "score")
     start = len(list(partial.glob("chunk-*.parquet")))
     for k, result in enumerate(results):

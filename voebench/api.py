@@ -76,9 +76,14 @@ def check_model(model, frames: int = 32, resolution: int = 64) -> dict:
 def evaluate(model, data: str | Path, out: str | Path, *, weights: str | None = None, model_args: dict | None = None,
              cache: str | Path | None = None, workers: int = 1, batch_size: int = 8, null_seeds: int | None = None,
              progress: bool = True, skip_bad: bool = False, scheduler: str | None = None,
-             timeout: float | None = None, device: str = "cpu", dtype: str | None = None) -> dict:
+             timeout: float | None = None, device: str = "cpu", dtype: str | None = None,
+             format: str | None = None, resize: int | None = None, frame_step: int = 1) -> dict:
     """Score `model` on the suite in `data` and write OUT/results.json, scores.parquet, report.md
     and figures; return the results.
+
+    `data` is a voebench suite or a dataset in another format (`format`: intphys, intphys2,
+    physical-concepts; detected from the layout when None, see benchmark/formats); `resize` and
+    `frame_step` set how its frames are read (a square side in pixels; every k-th frame).
 
     `model` is a name (`voebench.models.available()`), a "FILE.py:Class" spec, or a model
     object that follows the protocol (checked with check_model first; with workers > 1 each
@@ -100,9 +105,23 @@ def evaluate(model, data: str | Path, out: str | Path, *, weights: str | None = 
             raise DeviceError("evaluate: this model is already built; put it on its device yourself")
         check_model(model)
         ref = ModelInstance(model)
-    return run_evaluation(ref, data, out, cache=Path(cache) if cache else None, workers=workers, batch_size=batch_size,
+    from voebench.benchmark.formats import open_dataset
+
+    dataset = open_dataset(data, format, resize=resize, frame_step=frame_step, cache=Path(cache) if cache else None,
+                           progress=progress)
+    return run_evaluation(ref, dataset, out, cache=Path(cache) if cache else None, workers=workers, batch_size=batch_size,
                           null_seeds=NULL_SEEDS if null_seeds is None else null_seeds, progress=progress,
                           skip_bad=skip_bad, scheduler=scheduler, timeout=timeout)
+
+
+def export(suite: str | Path, out: str | Path, format: str = "mp4", codec: str = "h264rgb", split: str = "Main",
+           progress: bool = True) -> dict:
+    """Write a voebench suite's test clips as video: `format` mp4 (a voebench suite with .mp4
+    clips) or intphys2 (IntPhys 2's layout and metadata.csv); `codec` h264rgb (lossless) or h264
+    (near-lossless, plays everywhere). See benchmark/formats/export.py."""
+    from voebench.benchmark.formats.export import export as run_export
+
+    return run_export(suite, out, format, codec, split, progress)
 
 
 def train(model: str, data: str | Path, out: str | Path, **kwargs) -> dict:

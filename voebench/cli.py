@@ -69,7 +69,8 @@ def _evaluate(args) -> int:
                                model_args=assignments(args.model_arg, "--model-arg"), cache=args.cache,
                                workers=args.workers, batch_size=args.batch_size, null_seeds=args.null_seeds,
                                progress=not args.quiet, skip_bad=args.skip_bad, scheduler=args.scheduler,
-                               timeout=args.timeout, device=args.device, dtype=args.dtype)
+                               timeout=args.timeout, device=args.device, dtype=args.dtype, format=args.format,
+                               resize=args.resize, frame_step=args.frame_step)
     print(markdown(result))
     speed = result["throughput"]
     if speed["clips"]:
@@ -148,7 +149,19 @@ def _compare(args) -> int:
     return 0
 
 
+def _export(args) -> int:
+    record = voebench.export(args.suite, args.out, format=args.format, codec=args.codec, split=args.split,
+                             progress=not args.quiet)
+    kind = "lossless" if record["lossless"] else "near-lossless (lossy)"
+    print(f"wrote {record['clips']} clips to {args.out} as {args.format} ({record['encoder']}, {kind}); "
+          f"record in {args.out}/export.json")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
+    from voebench.benchmark.formats import FORMATS
+    from voebench.benchmark.formats.export import EXPORT_FORMATS
+    from voebench.benchmark.formats.video import CODECS, DEFAULT_CODEC
     from voebench.models.registry import TRAINABLE
     from voebench.scenes.design import (DEFAULT_DESIGN, DEFAULT_PER_CONDITION, DEFAULT_TRAIN_CLIPS, DEMO_SUITE, DESIGNS,
                                         LEADERBOARD_SUITE, PRINCIPLES)
@@ -184,7 +197,11 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--model", required=True, help="a built-in or installed model name, or FILE.py:ClassName")
     e.add_argument("--weights", help="weights file or folder handed to the model")
     e.add_argument("--model-arg", action="append", metavar="KEY=VALUE", help="extra constructor argument (repeatable)")
-    e.add_argument("--data", required=True, help="a generated test suite")
+    e.add_argument("--data", required=True, help="a voebench suite, or an IntPhys / IntPhys 2 / Physical Concepts folder")
+    e.add_argument("--format", choices=FORMATS, help="the data's format (default: detected from its layout)")
+    e.add_argument("--resize", type=int, metavar="PX", help="resize frames to PX x PX (area interpolation), e.g. 64 "
+                   "for the bundled models on IntPhys' 288 px frames")
+    e.add_argument("--frame-step", type=int, default=1, metavar="K", help="read every K-th frame (default 1)")
     e.add_argument("--out", required=True, help="results directory")
     e.add_argument("--workers", type=int, default=1)
     e.add_argument("--batch-size", type=int, default=8)
@@ -256,6 +273,18 @@ def build_parser() -> argparse.ArgumentParser:
                    help="also each run's macro accuracy minus the first run's, per condition, with a paired "
                         "bootstrap 95 %% CI over quadruplets (is a model ahead?)")
     c.set_defaults(func=_compare)
+
+    x = sub.add_parser("export", help="write a suite as mp4 videos: a voebench mp4 suite, or IntPhys 2's layout")
+    x.add_argument("suite", help="a generated test suite")
+    x.add_argument("--out", required=True, help="export folder (created)")
+    x.add_argument("--format", choices=EXPORT_FORMATS, default="mp4",
+                   help="mp4: the suite with .mp4 clips (every label kept); intphys2: OUT/SPLIT/metadata.csv + Videos/")
+    x.add_argument("--codec", choices=list(CODECS), default=DEFAULT_CODEC,
+                   help="h264rgb: lossless H.264 in RGB (FFmpeg-based readers); h264: yuv420p crf 12, near-lossless, "
+                        "plays in browsers")
+    x.add_argument("--split", default="Main", help="IntPhys 2 split folder name (default Main)")
+    x.add_argument("--quiet", action="store_true")
+    x.set_defaults(func=_export)
     return parser
 
 
