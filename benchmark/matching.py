@@ -47,7 +47,8 @@ def partners(clips: pd.DataFrame) -> dict[str, str]:
 
 def measure(clips: pd.DataFrame) -> pd.DataFrame:
     """Add `frame_identical` (per quadruplet, from frame hashes), default `matched` to True where a
-    reader did not say, and fill unknown reveal frames (< 0) of frame-identical quadruplets."""
+    reader did not say, and fill the unknown reveal frames (< 0) of the impossible clips of
+    frame-identical quadruplets."""
     clips = clips.copy()
     by_id = clips.set_index("clip_id")
     identical, reveal = {}, {}
@@ -61,7 +62,7 @@ def measure(clips: pd.DataFrame) -> pd.DataFrame:
                     reveal[r.clip_id] = common_prefix(list(r.frame_hashes), list(by_id.loc[r.partner, "frame_hashes"]))
     clips["frame_identical"] = clips["quad_id"].map(identical).astype(bool)
     clips["matched"] = clips["matched"].fillna(True).astype(bool) if "matched" in clips else True
-    unknown = clips["reveal_frame"] < 0
+    unknown = (clips["reveal_frame"] < 0) & (clips["possible"] == 0)  # a possible clip has no reveal
     if unknown.any():
         # the quadruplet's reveal: its impossible clips' earliest measured difference
         earliest = {q: min((reveal[c] for c in g["clip_id"] if c in reveal), default=-1)

@@ -219,7 +219,8 @@ def test_the_measured_reveal(tmp_path):
     data = open_dataset(tmp_path, cache=tmp_path / "cache")
     scores, _ = score_dataset(ModelRef("frame-diff"), data, tmp_path / "cache", progress=False)
     clips = attach_labels(scores, data)
-    assert set(clips["reveal_frame"]) == {7} and clips["frame_identical"].all()
+    assert set(clips.loc[clips["possible"] == 0, "reveal_frame"]) == {7} and clips["frame_identical"].all()
+    assert set(clips.loc[clips["possible"] == 1, "reveal_frame"]) == {-1}  # a possible clip has no reveal
     assert (clips.loc[clips["possible"] == 0, "partner"] != "").all()
 
 

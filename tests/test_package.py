@@ -138,8 +138,8 @@ def test_evaluate_takes_a_model_object_and_records_its_arguments(demo_suite, tmp
     saved = json.loads((tmp_path / "out" / "results.json").read_text())
     assert saved["model"]["id"] == "brightness@1" and result["metrics"] == saved["metrics"]
     assert saved["run"].pop("model").endswith("test_package:Brightness")
-    assert saved["run"] == {"data": str(data), "out": str(tmp_path / "out"), "cache": str(tmp_path / "c"),
-                            "workers": 1, "batch_size": 4, "null_seeds": 2, "skip_bad": False, "scheduler": None,
+    assert saved["run"] == {"data": str(data), "format": "voebench", "out": str(tmp_path / "out"),
+                            "cache": str(tmp_path / "c"), "workers": 1, "batch_size": 4, "null_seeds": 2, "skip_bad": False, "scheduler": None,
                             "timeout": None, "weights": None, "model_args": {}}
     by_name = voebench.evaluate("frame-diff", data, tmp_path / "fd", cache=tmp_path / "c", null_seeds=2,
                                 progress=False)
