@@ -70,6 +70,16 @@ def aligned_curves(clips: pd.DataFrame, half: int = CURVE_HALF_WIDTH) -> dict:
     return out
 
 
+def quadruplet_records(clips: pd.DataFrame, axes: dict) -> list[dict]:
+    """Per quadruplet (mean aggregation): its cell, accuracy, effect and recorded difficulty axes,
+    what the psychometric curves of `voebench report` are drawn from."""
+    from .psychometric import numeric_axes
+
+    table = metrics.quadruplet_table(clips, "mean")
+    return [{"quad_id": r.quad_id, "principle": r.principle, "condition": r.condition, "accuracy": r.accuracy,
+             "effect": r.effect, "axes": numeric_axes(axes.get(r.quad_id, {}))} for r in table.itertuples()]
+
+
 def versions() -> dict:
     out = {"python": platform.python_version(), "platform": f"{platform.system()} {platform.machine()}"}
     for name in ("voebench", "numpy", "torch", "pybullet", "pandas"):
@@ -122,6 +132,7 @@ def evaluate(ref: ModelRef | ModelInstance, data: str | Path | Dataset, out: str
         "curves": aligned_curves(clips),
     }
     result["metrics"] = computed
+    result["quadruplets"] = quadruplet_records(clips, dataset.axes)
     result = json_safe(result)
     table = scores[["clip_id", "surprise"]].copy()
     table["surprise"] = table["surprise"].map(lambda s: np.asarray(s, float).tolist())

@@ -174,12 +174,44 @@ def curves_figure(result: dict) -> bytes:
     return buf.getvalue()
 
 
+def difficulty(result: dict) -> dict:
+    """{axis: {cell: curve}}: the psychometric curves of a result (none for results written
+    before per-quadruplet records existed)."""
+    from .psychometric import cell_curves
+
+    return cell_curves(result.get("quadruplets") or [], (result["suite"].get("sweep") or {}).get("axis"))
+
+
+def difficulty_markdown(curves: dict) -> str:
+    """Per axis and cell: accuracy per level and the fitted 75 % point."""
+    if not curves:
+        return ""
+    lines = ["", "## Accuracy against difficulty", "",
+             "Quadruplet accuracy (%, mean aggregation) per level of each recorded difficulty axis (quantile "
+             "bins, or a sweep's levels), and the level where the fitted psychometric curve crosses 75 % "
+             "(half-way to chance); `psychometric_<axis>.png` draws them with 95 % CIs.", "",
+             "| axis | principle | condition | quadruplets | accuracy per level (level: %) | 75 % point |",
+             "|---|---|---|---|---|---|"]
+    for axis, cells in sorted(curves.items()):
+        for (principle, condition), c in sorted(cells.items()):
+            per = ", ".join(f"{g['x']:.3g}: {pct(g['accuracy'])}" for g in c["levels"])
+            point = "–" if c["threshold"] is None else f"{c['threshold']:.3g}"
+            lines.append(f"| {axis} | {principle} | {condition} | {c['n']} | {per} | {point} |")
+    return "\n".join(lines) + "\n"
+
+
 def write_report(results_dir: str | Path) -> list[Path]:
+    from .psychometric import figure
+
     results_dir = Path(results_dir)
     result = load_results(results_dir)
-    outputs = {results_dir / "report.md": markdown(result).encode(),
+    curves = difficulty(result)
+    outputs = {results_dir / "report.md": (markdown(result) + difficulty_markdown(curves)).encode(),
                results_dir / "accuracy.png": accuracy_figure(result),
                results_dir / "surprise_curves.png": curves_figure(result)}
+    for axis, cells in curves.items():
+        outputs[results_dir / f"psychometric_{axis}.png"] = figure(
+            axis, {cell: {result["model"]["id"]: c} for cell, c in cells.items()})
     for p, data in outputs.items():
         atomic_write_bytes(p, data)
     return list(outputs)

@@ -76,6 +76,7 @@ class Dataset:
     reader: ClipReader
     verify: Callable[[dict], None] = field(default=lambda row: None)
     labels: Path | None = None  # the file (or folder) the labels come from, for error messages
+    axes: dict = field(default_factory=dict)  # quad_id -> {difficulty axis: value} where recorded
 
     def frames(self, row: dict) -> np.ndarray:
         return self.reader(row)

@@ -7,6 +7,7 @@ its content hash, its cached scores and its leaderboard identity.
 from __future__ import annotations
 
 import hashlib
+import json
 from pathlib import Path
 
 import numpy as np
@@ -43,4 +44,17 @@ def open_voebench(root: Path, resize: int | None = None, frame_step: int = 1, **
         if first is not None:
             info["resolution"], info["frames"] = int(first.shape[1]), int(len(first))
     return Dataset("voebench", root, rows, info, reader, verify=lambda row: verify_clip(root, row),
-                   labels=root / "manifest.csv")
+                   labels=root / "manifest.csv", axes=recorded_axes(root, {r["quad_id"] for r in rows}))
+
+
+def recorded_axes(root: Path, quads: set[str]) -> dict[str, dict]:
+    """Each quadruplet's difficulty axes from items/<quad_id>.json (what the generator sampled);
+    a quadruplet without a readable record has none (an exported suite carries no items)."""
+    out = {}
+    for quad in sorted(quads):
+        try:
+            record = json.loads((root / "items" / f"{quad}.json").read_text())
+            out[quad] = dict(record["meta"].get("axes", {}))
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+    return out
