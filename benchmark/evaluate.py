@@ -110,6 +110,8 @@ def evaluate(ref: ModelRef | ModelInstance, data: str | Path | Dataset, out: str
     computed = metrics.compute_metrics(clips, null_runs)
     suite = {"content_hash": info["content_hash"], "seed": info["seed"], "resolution": info["resolution"],
              "frames": info["frames"], "counts": info["counts"], "path": str(dataset.root)}
+    if (info.get("config") or {}).get("sweep"):
+        suite["sweep"] = info["config"]["sweep"]  # psychometric curves use its levels
     if dataset.format != "voebench" or "reader" in info or "export" in info:
         per_quad = clips.groupby("quad_id")[["matched", "frame_identical"]].first()
         suite.update(format=dataset.format, reader=info.get("reader"), export=info.get("export"),

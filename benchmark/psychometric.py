@@ -114,8 +114,23 @@ def curve(values: np.ndarray, accuracy: np.ndarray, sweep: bool = False) -> dict
                        "ci": [float(np.percentile(draws, 2.5)), float(np.percentile(draws, 97.5))]})
     params = fit(values, accuracy) if len(values) >= MIN_QUADRUPLETS else None
     lo, hi = (float(values.min()), float(values.max())) if len(values) else (math.nan, math.nan)
-    return {"levels": groups, "fit": params, "range": [lo, hi], "n": int(len(values)),
-            "threshold": threshold(params, lo, hi) if params else None}
+    point = threshold(params, lo, hi) if params else None
+    if params is None:
+        verdict = "no fit"
+    elif point is not None:
+        verdict = "crosses"
+    else:  # the fitted curve stays on one side of 75 % over the measured range
+        verdict = "above" if predict(params, [lo])[0] >= THRESHOLD else "below"
+    return {"levels": groups, "fit": params, "range": [lo, hi], "n": int(len(values)), "threshold": point,
+            "verdict": verdict}
+
+
+def describe_point(c: dict) -> str:
+    """The 75 % point in words: its level, or which side of 75 % the curve stays on."""
+    if c.get("threshold") is not None:
+        return f"{c['threshold']:.3g}"
+    return {"above": f"above 75 % to {c['range'][1]:.3g}", "below": f"below 75 % from {c['range'][0]:.3g}",
+            }.get(c.get("verdict"), "–")
 
 
 def cell_curves(quadruplets: list[dict], sweep_axis: str | None = None) -> dict[str, dict[tuple[str, str], dict]]:
@@ -170,7 +185,7 @@ def figure(axis: str, by_cell: dict[tuple[str, str], dict[str, dict]]) -> bytes:
     cells = sorted(by_cell)
     cols = min(4, len(cells))
     rows = -(-len(cells) // cols)
-    fig, axes = plt.subplots(rows, cols, figsize=(2.6 * cols, 2.3 * rows), squeeze=False)
+    fig, axes = plt.subplots(rows, cols, figsize=(max(4.4, 2.6 * cols), 2.3 * rows + 0.4), squeeze=False)
     for ax, cell in zip(axes.flat, cells):
         draw(ax, by_cell[cell], f"{cell[0]} / {cell[1]}")
     for ax in list(axes.flat)[len(cells):]:
@@ -179,7 +194,7 @@ def figure(axis: str, by_cell: dict[tuple[str, str], dict[str, dict]]) -> bytes:
     for ax in axes[-1]:
         ax.set_xlabel(axis, fontsize=8)
     axes[0, 0].legend(fontsize=6, loc="lower left")
-    fig.suptitle(f"accuracy against {axis} (mean aggregation; dotted: the 75 % point)", fontsize=9)
+    fig.suptitle(f"accuracy against {axis}\n(mean aggregation, 95 % CIs; dotted: the 75 % point)", fontsize=8)
     fig.tight_layout()
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=100)

@@ -184,6 +184,8 @@ def difficulty(result: dict) -> dict:
 
 def difficulty_markdown(curves: dict) -> str:
     """Per axis and cell: accuracy per level and the fitted 75 % point."""
+    from .psychometric import describe_point
+
     if not curves:
         return ""
     lines = ["", "## Accuracy against difficulty", "",
@@ -195,7 +197,7 @@ def difficulty_markdown(curves: dict) -> str:
     for axis, cells in sorted(curves.items()):
         for (principle, condition), c in sorted(cells.items()):
             per = ", ".join(f"{g['x']:.3g}: {pct(g['accuracy'])}" for g in c["levels"])
-            point = "–" if c["threshold"] is None else f"{c['threshold']:.3g}"
+            point = describe_point(c)
             lines.append(f"| {axis} | {principle} | {condition} | {c['n']} | {per} | {point} |")
     return "\n".join(lines) + "\n"
 

@@ -19,6 +19,7 @@ from .design import CONDITIONS, DEFAULT_DESIGN, DEFAULT_PER_CONDITION, DEFAULT_T
 from .items import Item, Settings, build_item
 from .look import DEFAULT_LOOK, LOOKS
 from .parallel import SchedulerError, check_scheduler
+from . import sweep
 from .world import RENDERERS, api_version
 
 MIN_FRAMES = 24  # the scenarios need ~0.6 s before, during and after an occlusion at 16 fps
@@ -47,6 +48,7 @@ class GenerateConfig:
     design: int = DEFAULT_DESIGN  # scene design version (scenes/design.py)
     look: str = DEFAULT_LOOK  # flat (voe-v1/v2) or studio (the HD suites): scenes/look.py
     scheduler: str | None = None  # None (joblib), "local:N" or "tcp://HOST:PORT" (Dask)
+    sweep: str | None = None  # "AXIS=LO:HI:N": per_condition quadruplets at each of N levels (scenes/sweep.py)
 
     def validate(self) -> None:
         if self.split not in ("test", "train"):
@@ -81,16 +83,27 @@ class GenerateConfig:
             raise ConfigError(f"renderer must be one of {RENDERERS}, got {self.renderer!r}")
         if self.look not in LOOKS:
             raise ConfigError(f"look must be one of {', '.join(LOOKS)}, got {self.look!r}")
+        if self.sweep is not None:
+            if self.split != "test":
+                raise ConfigError("--sweep makes a test suite (split test)")
+            try:
+                sweep.check(sweep.parse(self.sweep), self.principles, self.conditions)
+            except sweep.SweepError as e:
+                raise ConfigError(str(e)) from None
         _check_writable(Path(self.out))
+
+    def levels(self) -> int:
+        return len(sweep.parse(self.sweep).levels) if self.sweep else 1
 
     def items(self) -> list[Item]:
         if self.split == "train":
             return [Item("train", k) for k in range(self.clips)]
         return [Item("test", k, p, c) for p in self.principles for c in self.conditions
-                for k in range(self.per_condition)]
+                for k in range(self.per_condition * self.levels())]
 
     def settings(self) -> Settings:
-        return Settings(self.seed, self.resolution, self.frames, self.fps, self.renderer, self.design, self.look)
+        return Settings(self.seed, self.resolution, self.frames, self.fps, self.renderer, self.design, self.look,
+                        sweep.parse(self.sweep) if self.sweep else None, self.per_condition)
 
 
 def _check_writable(out: Path) -> None:
@@ -112,8 +125,9 @@ def _check_compatible(cfg: GenerateConfig) -> None:
     except (ValueError, KeyError) as e:
         raise ConfigError(f"{path}: unreadable ({e}); remove it or choose another --out") from None
     before = {"design": 1, "look": DEFAULT_LOOK}  # what a dataset written before the setting existed used
-    for key in ("split", "seed", "resolution", "frames", "fps", "renderer", "design", "look"):
-        if old.get(key, before.get(key)) != getattr(cfg, key):
+    current = {**vars(cfg), "sweep": sweep.parse(cfg.sweep).to_dict() if cfg.sweep else None}
+    for key in ("split", "seed", "resolution", "frames", "fps", "renderer", "design", "look", "sweep"):
+        if old.get(key, before.get(key)) != current[key]:
             raise ConfigError(f"{path}: existing dataset has {key}={old.get(key)!r}, not {getattr(cfg, key)!r}; "
                               "use another --out or the same settings")
 
@@ -188,6 +202,10 @@ def _dataset_info(cfg: GenerateConfig, rows: list[dict]) -> dict:
     config.pop("out")
     config.pop("workers")  # neither changes the output
     config.pop("scheduler")
+    if cfg.sweep is None:
+        config.pop("sweep")  # suites made without a sweep keep the dataset.json they had
+    else:
+        config["sweep"] = sweep.parse(cfg.sweep).to_dict()
     return {
         "voebench_version": package_version("voebench"),
         "pybullet_version": api_version(),

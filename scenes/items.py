@@ -10,12 +10,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .camera import visible_pixels
 from .dataset import encode_clip, sha256_bytes
 from .design import VIOLATIONS
 from .look import DEFAULT_LOOK
 from .principles import principle
 from .quadruplet import Clip, Pair, Reject, build_quadruplet
 from .spec import SceneSpec
+from .sweep import Sweep, hidden_frames
 from .world import simulate_and_render
 
 MAX_ATTEMPTS = 60
@@ -44,6 +46,11 @@ class Settings:
     renderer: str = "tiny"
     design: int = 1
     look: str = DEFAULT_LOOK  # scenes/look.py: pixels only
+    sweep: Sweep | None = None  # scenes/sweep.py: one axis at fixed levels
+    per_level: int = 1  # with a sweep: items index k*per_level .. (k+1)*per_level-1 are level k
+
+    def level(self, item: Item) -> int | None:
+        return None if self.sweep is None else self.sweep.levels[item.index // self.per_level]
 
 
 def item_seed(seed: int, item: Item) -> int:
@@ -83,16 +90,23 @@ def build_item(item: Item, settings: Settings) -> dict:
         meta = {"axes": axes, "attempts": 1, "spec": _record_spec(settings, [spec])}
     else:
         module = principle(item.principle)
+        level = settings.level(item)
+        target = {} if level is None else {settings.sweep.axis: level}
         for attempt in range(1, MAX_ATTEMPTS + 1):
-            pair = module.sample(rng, item.condition, settings.frames, settings.fps, settings.design)
+            pair = module.sample(rng, item.condition, settings.frames, settings.fps, settings.design, **target)
             try:
                 quad = build_quadruplet(pair, item.condition, settings.resolution, rng, settings.renderer,
                                         design=settings.design, look=settings.look)
+                quad.meta["axes"] = {**quad.meta["axes"], **measured_axes(quad)}
+                if level is not None and quad.meta["axes"].get(settings.sweep.axis) != level:
+                    raise Reject(f"{settings.sweep.axis} {quad.meta['axes'].get(settings.sweep.axis)}, not {level}")
                 break
             except Reject:
                 continue
         else:
             raise RuntimeError(f"{item.key}: no valid quadruplet in {MAX_ATTEMPTS} sampled scenes")
+        if level is not None:
+            quad.meta["sweep"] = {"axis": settings.sweep.axis, "level": level}
         clips = quad.clips
         names = [b.name for b in pair.a.bodies]
         meta = dict(quad.meta, attempts=attempt, manipulated=list(pair.manipulated),
@@ -116,6 +130,15 @@ def build_item(item: Item, settings: Settings) -> dict:
     meta["partners"] = {row["clip_id"]: (rows[c.partner]["clip_id"] if c.partner >= 0 else "")
                         for row, c in zip(rows, clips)}
     return {"key": item.key, "rows": rows, "blobs": blobs, "meta": meta}
+
+
+def measured_axes(quad) -> dict:
+    """Difficulty axes measured from the rendered quadruplet (scenes/sweep.py)."""
+    body = quad.manipulated_ids[0]
+    for clip in quad.clips[:2]:  # the possible run in which the manipulated object exists
+        if visible_pixels(clip.masks, [body]).any():
+            return {"hidden_frames": hidden_frames(clip.masks, body)}
+    return {}
 
 
 def _possible(spec: SceneSpec, resolution: int, renderer: str, look: str = DEFAULT_LOOK) -> Clip:

@@ -33,14 +33,17 @@ class SuiteMismatch(ValueError):
 def generate_suite(out: str | Path | None = None, suite: str | None = None, *, split: str = "test",
                    principles: list[str] | None = None, per_condition: int | None = None, clips: int | None = None,
                    seed: int = 0, resolution: int = 64, frames: int = 32, renderer: str = "tiny", design: int | None = None,
-                   look: str = "flat", workers: int = 1, scheduler: str | None = None, progress: bool = True) -> dict:
+                   look: str = "flat", workers: int = 1, scheduler: str | None = None, progress: bool = True,
+                   sweep: str | None = None) -> dict:
     """Render (or finish: it resumes) a dataset; return its dataset.json content.
 
     With `suite` (voe-v2, voe-v2-mini; retired: voe-v1, voe-mini) its frozen settings are used, `out` defaults to
     runs/SUITE, and a content hash that differs from the official one raises SuiteMismatch
     after writing (the data stay). Otherwise the keyword settings describe a custom suite
     (split="train" for a playground of possible-only clips; `design` the scene design version,
-    scenes/design.py; `look` flat or studio, scenes/look.py)."""
+    scenes/design.py; `look` flat or studio, scenes/look.py; `sweep` "AXIS=LO:HI:N", per_condition
+    quadruplets at each of N levels of one axis, scenes/sweep.py: the principles and conditions
+    default to those the axis can be swept in)."""
     from voebench.benchmark import suites
     from voebench.scenes.design import DEFAULT_DESIGN, DEFAULT_PER_CONDITION, DEFAULT_TRAIN_CLIPS
     from voebench.scenes.generate import GenerateConfig, generate
@@ -59,7 +62,17 @@ def generate_suite(out: str | Path | None = None, suite: str | None = None, *, s
     cfg = GenerateConfig(out=str(out), split=split, seed=seed, resolution=resolution, frames=frames, workers=workers,
                          renderer=renderer, per_condition=per_condition or DEFAULT_PER_CONDITION,
                          clips=clips or DEFAULT_TRAIN_CLIPS, scheduler=scheduler,
-                         design=DEFAULT_DESIGN if design is None else design, look=look)
+                         design=DEFAULT_DESIGN if design is None else design, look=look, sweep=sweep)
+    if sweep:
+        from voebench.scenes.sweep import SWEEPABLE, SweepError, parse
+
+        try:
+            allowed = SWEEPABLE[parse(sweep).axis]
+        except SweepError as e:
+            from voebench.scenes.generate import ConfigError
+
+            raise ConfigError(str(e)) from None
+        cfg.principles, cfg.conditions = list(allowed["principles"]), list(allowed["conditions"])
     if principles:
         cfg.principles = list(principles)
     return generate(cfg, progress=progress)

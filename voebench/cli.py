@@ -42,7 +42,8 @@ def _generate(args) -> int:
         info = voebench.generate_suite(
             args.out, args.suite, split=args.split, principles=args.principles, per_condition=args.per_condition,
             clips=args.clips, seed=args.seed, resolution=args.resolution, frames=args.frames, renderer=args.renderer,
-            design=args.design, look=args.look, workers=args.workers, scheduler=args.scheduler, progress=not args.quiet)
+            design=args.design, look=args.look, workers=args.workers, scheduler=args.scheduler, progress=not args.quiet,
+            sweep=args.sweep)
     except ConfigError as e:
         print(f"voebench generate: {e}", file=sys.stderr)
         return 2
@@ -179,6 +180,8 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--clips", type=int, default=DEFAULT_TRAIN_CLIPS,
                    help=f"train clips (default {DEFAULT_TRAIN_CLIPS})")
     g.add_argument("--seed", type=int, default=0)
+    g.add_argument("--sweep", metavar="AXIS=LO:HI:N", help="a controlled sweep: --per-condition quadruplets at each of N "
+                   "levels of one axis, e.g. hidden_frames=2:14:7 (permanence, occluded; the levels are measured)")
     g.add_argument("--resolution", type=int, default=64)
     g.add_argument("--frames", type=int, default=32)
     g.add_argument("--workers", type=int, default=1)

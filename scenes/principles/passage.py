@@ -13,9 +13,13 @@ from ..layout import ENTRY_X, LANE_PER_SCREEN, SCREEN_HEIGHTS, Stage, lane_to_sc
 
 
 
-def sample_passage(rng: np.random.Generator, stage: Stage):
-    """Return (screen body, object start x, object velocity, axes)."""
+def sample_passage(rng: np.random.Generator, stage: Stage, hidden: int | None = None):
+    """Return (screen body, object start x, object velocity, axes). `hidden` (a sweep's level):
+    the object passes behind a static screen at the speed that keeps it out of sight for about
+    that many frames (the builder measures the result and resamples a miss)."""
     camera, frames, fps, size, direction = stage.camera, stage.frames, stage.fps, stage.size, stage.direction
+    if hidden is not None:
+        return _timed_pass(rng, stage, hidden)
     variant = str(rng.choice(["pass", "drift"]))
     height = float(rng.uniform(*SCREEN_HEIGHTS))
     if variant == "drift":
@@ -47,3 +51,23 @@ def sample_passage(rng: np.random.Generator, stage: Stage):
     axes = {"variant": "pass", "screen_motion": motion, "screen_width": width, "speed": abs(v),
             "occlusion_frames": round((width * LANE_PER_SCREEN - size) / abs(v) * fps, 1)}
     return screen("screen", xs, width, height, keys), x0, (v, 0.0, 0.0), axes
+
+
+def _timed_pass(rng: np.random.Generator, stage: Stage, hidden: int):
+    """A pass behind a static screen, hidden for `hidden` frames: the speed is the lane the screen
+    hides (its width seen from the camera, less the object) over that time; the object is hidden
+    from a random frame early enough that it is seen again well before the end."""
+    frames, fps, size, direction = stage.frames, stage.fps, stage.size, stage.direction
+    height = float(rng.uniform(*SCREEN_HEIGHTS))
+    xs = float(rng.uniform(-0.4, 0.4))
+    width = float(rng.uniform(0.8, 1.3))
+    lane_hidden = width * LANE_PER_SCREEN - size  # metres of lane along which the object is out of sight
+    speed = lane_hidden * fps / hidden
+    latest = frames - hidden - 8  # seen again for at least ~8 frames
+    start = float(rng.uniform(min(6.0, latest), max(6.0, min(0.45 * frames, latest))))
+    near_edge = (xs - direction * width / 2) * LANE_PER_SCREEN
+    x_hidden = near_edge + direction * size / 2  # the centre where the object is first out of sight
+    x0 = x_hidden - direction * speed * start / fps
+    axes = {"variant": "pass", "screen_motion": "static", "screen_width": width, "speed": speed,
+            "occlusion_frames": round(lane_hidden / speed * fps, 1)}
+    return screen("screen", xs, width, height, ()), x0, (direction * speed, 0.0, 0.0), axes

@@ -11,9 +11,9 @@ from ..spec import parked
 from .passage import sample_passage
 
 
-def sample(rng, condition, frames, fps, design=1):
+def sample(rng, condition, frames, fps, design=1, hidden_frames=None):
     stage = sample_stage(rng, frames, fps)
-    occluder, x0, velocity, axes = sample_passage(rng, stage)
+    occluder, x0, velocity, axes = sample_passage(rng, stage, hidden=hidden_frames)
     obj = make_object(rng, "object", stage.colours[0], x0, size=stage.size, velocity=velocity)
     bodies = [obj, occluder]
     if design >= 2:
