@@ -9,9 +9,10 @@ the harness, and a two-alternative psychometric function is fitted to the quadru
     p(x) = 0.5 + 0.5 * sigmoid(a + b * z),   z = (x - mean) / sd
 
 (chance is 50 %, a perfect judge 100 %; ties count 0.5, as in the headline). Its *75 % point* is the
-level at which the model is half-way between perfect and chance: for occlusion duration, the
-model's memory span. It is reported only when the fit crosses 75 % inside the measured range;
-otherwise the curve stays above (the span is beyond the range) or never reaches it.
+level at which the model is half-way between perfect and chance: where accuracy falls with the
+axis (hidden frames), the model's memory span. It is reported only when the fit crosses 75 % inside
+the measured range, with its direction (a curve can also rise: a harder-looking level that helps);
+otherwise the curve stays above (the span is beyond the range) or below 75 % throughout.
 
 The fit is a penalised maximum-likelihood (a small ridge, RIDGE, on a and b in standardised
 units) so that a perfectly separated handful of quadruplets gives a steep but finite slope.
@@ -117,8 +118,8 @@ def curve(values: np.ndarray, accuracy: np.ndarray, sweep: bool = False) -> dict
     point = threshold(params, lo, hi) if params else None
     if params is None:
         verdict = "no fit"
-    elif point is not None:
-        verdict = "crosses"
+    elif point is not None:  # falls: accuracy drops with the axis (a span); rises: the axis helps
+        verdict = "falls" if params["b"] < 0 else "rises"
     else:  # the fitted curve stays on one side of 75 % over the measured range
         verdict = "above" if predict(params, [lo])[0] >= THRESHOLD else "below"
     return {"levels": groups, "fit": params, "range": [lo, hi], "n": int(len(values)), "threshold": point,
@@ -128,7 +129,8 @@ def curve(values: np.ndarray, accuracy: np.ndarray, sweep: bool = False) -> dict
 def describe_point(c: dict) -> str:
     """The 75 % point in words: its level, or which side of 75 % the curve stays on."""
     if c.get("threshold") is not None:
-        return f"{c['threshold']:.3g}"
+        return {"falls": f"falls below 75 % at {c['threshold']:.3g}",
+                "rises": f"rises above 75 % at {c['threshold']:.3g}"}.get(c.get("verdict"), f"{c['threshold']:.3g}")
     return {"above": f"above 75 % to {c['range'][1]:.3g}", "below": f"below 75 % from {c['range'][0]:.3g}",
             }.get(c.get("verdict"), "–")
 
@@ -153,10 +155,14 @@ def cell_curves(quadruplets: list[dict], sweep_axis: str | None = None) -> dict[
 def draw(ax, curves: dict[str, dict], title: str = "") -> None:
     """One panel: accuracy per level with its CI and the fitted curve, one colour per model
     (`curves`: {model: curve}); the 75 % point marked."""
-    colours = ["#4C72B0", "#C44E52", "#55A868", "#8172B2", "#CCB974", "#64B5CD", "#937860", "#DA8BC3"]
+    colours = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22",
+               "#17becf", "#000000", "#aec7e8"]
     for k, (model, c) in enumerate(curves.items()):
         colour = colours[k % len(colours)]
-        xs = np.array([g["x"] for g in c["levels"]])
+        # models side by side at each level (a small shift, so their intervals do not hide each other)
+        step = np.diff(c["range"])[0] / max(1, len(c["levels"]) - 1) if c["levels"] else 0
+        shift = (k - (len(curves) - 1) / 2) * 0.5 * step / max(1, len(curves))
+        xs = np.array([g["x"] for g in c["levels"]]) + shift
         acc = np.array([g["accuracy"] for g in c["levels"]])
         lo = np.array([g["ci"][0] for g in c["levels"]])
         hi = np.array([g["ci"][1] for g in c["levels"]])
@@ -185,7 +191,10 @@ def figure(axis: str, by_cell: dict[tuple[str, str], dict[str, dict]]) -> bytes:
     cells = sorted(by_cell)
     cols = min(4, len(cells))
     rows = -(-len(cells) // cols)
-    fig, axes = plt.subplots(rows, cols, figsize=(max(4.4, 2.6 * cols), 2.3 * rows + 0.4), squeeze=False)
+    many = max(len(m) for m in by_cell.values()) > 3  # a legend beside the panels, not over them
+    size = (3.6, 3.0) if many else (2.6, 2.3)
+    fig, axes = plt.subplots(rows, cols, figsize=(max(4.4, size[0] * cols + (2.6 if many else 0)),
+                                                  size[1] * rows + 0.5), squeeze=False)
     for ax, cell in zip(axes.flat, cells):
         draw(ax, by_cell[cell], f"{cell[0]} / {cell[1]}")
     for ax in list(axes.flat)[len(cells):]:
@@ -193,9 +202,14 @@ def figure(axis: str, by_cell: dict[tuple[str, str], dict[str, dict]]) -> bytes:
     axes[0, 0].set_ylabel("quadruplet accuracy", fontsize=8)
     for ax in axes[-1]:
         ax.set_xlabel(axis, fontsize=8)
-    axes[0, 0].legend(fontsize=6, loc="lower left")
-    fig.suptitle(f"accuracy against {axis}\n(mean aggregation, 95 % CIs; dotted: the 75 % point)", fontsize=8)
-    fig.tight_layout()
+    fig.suptitle(f"accuracy against {axis} (mean aggregation, 95 % CIs; dotted: the 75 % point)", fontsize=8)
+    if many:
+        handles, labels = axes[0, 0].get_legend_handles_labels()
+        fig.legend(handles, labels, loc="center right", fontsize=7, frameon=False)
+        fig.tight_layout(rect=(0, 0, 1 - 2.6 / fig.get_size_inches()[0], 1))
+    else:
+        axes[0, 0].legend(fontsize=6, loc="lower left")
+        fig.tight_layout()
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=100)
     plt.close(fig)

@@ -37,6 +37,9 @@ class Suite:
     design: int = 1  # scene design version (scenes/design.py)
     retired: str = ""  # why the suite left the leaderboard (empty: current)
     look: str = "flat"  # scenes/look.py
+    principles: tuple[str, ...] = ()  # a subset of the principles (empty: all)
+    conditions: tuple[str, ...] = ()  # a subset of the conditions (empty: both)
+    sweep: str = ""  # a controlled sweep, AXIS=LO:HI:N (scenes/sweep.py); per_condition is per level
 
     @property
     def labels_path(self) -> Path:
@@ -49,8 +52,14 @@ class Suite:
     def generate_config(self, out: str, workers: int = 1):
         from voebench.scenes.generate import GenerateConfig
 
-        return GenerateConfig(out=out, seed=self.seed, per_condition=self.per_condition, resolution=self.resolution,
-                              frames=self.frames, workers=workers, design=self.design, look=self.look)
+        cfg = GenerateConfig(out=out, seed=self.seed, per_condition=self.per_condition, resolution=self.resolution,
+                             frames=self.frames, workers=workers, design=self.design, look=self.look,
+                             sweep=self.sweep or None)
+        if self.principles:
+            cfg.principles = list(self.principles)
+        if self.conditions:
+            cfg.conditions = list(self.conditions)
+        return cfg
 
     def labels(self) -> pd.DataFrame:
         if not self.labels_path.exists():
@@ -77,7 +86,8 @@ def load(name: str) -> Suite:
     ref = d.get("reference", {})
     return Suite(d["name"], d.get("description", ""), int(d["seed"]), int(d["per_condition"]), int(d["resolution"]),
                  int(d["frames"]), ref.get("content_hash", ""), ref.get("pybullet", ""), ref.get("platform", ""),
-                 int(d.get("design", 1)), d.get("retired", ""), d.get("look", "flat"))
+                 int(d.get("design", 1)), d.get("retired", ""), d.get("look", "flat"), tuple(d.get("principles", ())),
+                 tuple(d.get("conditions", ())), d.get("sweep", ""))
 
 
 def names() -> list[str]:

@@ -11,6 +11,7 @@ import json
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from voebench.benchmark import suites
@@ -20,6 +21,8 @@ from voebench.scenes.dataset import atomic_write_text
 from voebench.scenes.design import CELLS, CONDITIONS, PRINCIPLES
 
 from .submission import ROOT, SUBMISSIONS
+
+SWEEPS = ROOT / "sweeps"  # `voebench curves` summaries of the official sweep suites, shown on the page
 
 
 def latest_entries(root: Path, suite: str) -> list[dict]:
@@ -119,9 +122,30 @@ def to_markdown(rows: list[dict], suite: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+EXCESS_HALF_WIDTH = 8  # frames either side of the reveal in the gallery's surprise panels
+
+
+def excess_curve(scores: pd.Series, quad: pd.DataFrame, reveal: int, cell_possible) -> list:
+    """A model's impossible-minus-possible surprise on one quadruplet, frame by frame around the
+    reveal (each impossible clip minus the possible clip it was spliced from, the two averaged),
+    in units of the model's own spread: the standard deviation of its per-frame surprise on the
+    cell's possible clips (the unit of the effect). Comparable across models; None where a frame
+    is outside the clip or inside a model's context."""
+    values = np.concatenate([np.asarray(scores[c], float) for c in cell_possible])
+    spread = float(np.nanstd(values)) if np.isfinite(values).any() else 0.0
+    diffs = [np.asarray(scores[r.clip_id], float) - np.asarray(scores[r.partner], float)
+             for r in quad[quad.possible == 0].itertuples()]
+    mean = np.mean(diffs, axis=0)
+    out = []
+    for t in range(reveal - EXCESS_HALF_WIDTH, reveal + EXCESS_HALF_WIDTH + 1):
+        v = mean[t] / spread if 0 <= t < len(mean) and spread > 0 else float("nan")
+        out.append(None if not np.isfinite(v) else round(float(v), 4))
+    return out
+
+
 def gallery(entries: list[dict], suite: suites.Suite, data: Path | None, assets: Path) -> list[dict]:
     """One occluded and one visible example quadruplet per principle: the animated preview (if
-    the suite's data is here) and every model's per-frame surprise on its four clips."""
+    the suite's data is here) and each model's surprise excess around the reveal (excess_curve)."""
     labels = suite.labels()
     scores = {e["slug"]: pd.read_parquet(Path(e["path"]) / "scores.parquet").set_index("clip_id")["surprise"]
               for e in entries}
@@ -140,16 +164,39 @@ def gallery(entries: list[dict], suite: suites.Suite, data: Path | None, assets:
             for cid in possible:
                 imp = q[(q.possible == 0) & (q.partner == cid)].clip_id
                 order += [("impossible", c) for c in imp]
-            item = {"quad_id": quad_id, "principle": principle, "condition": condition,
-                    "reveal": int(q[q.possible == 0].reveal_frame.iloc[0]),
+            reveal = int(q[q.possible == 0].reveal_frame.iloc[0])
+            cell = labels[(labels.principle == principle) & (labels.condition == condition) & (labels.possible == 1)]
+            item = {"quad_id": quad_id, "principle": principle, "condition": condition, "reveal": reveal,
                     "clips": [{"role": role, "clip_id": c} for role, c in order],
-                    "curves": {slug: [[None if v != v else round(float(v), 6) for v in s[c]] for _, c in order]
-                               for slug, s in scores.items()}}
+                    "offsets": list(range(-EXCESS_HALF_WIDTH, EXCESS_HALF_WIDTH + 1)),
+                    "excess": {slug: excess_curve(s, q, reveal, cell.clip_id) for slug, s in scores.items()}}
             gif = (data / "previews" / f"{quad_id}.gif") if data else None
             if gif is not None and gif.exists():
                 shutil.copy(gif, assets / gif.name)
-                item["gif"] = f"assets/{gif.name}"
+            if (assets / f"{quad_id}.gif").exists():  # copied now, or kept from an earlier build
+                item["gif"] = f"assets/{quad_id}.gif"
             out.append(item)
+    return out
+
+
+def sweep_sections(folder: Path, assets: Path) -> list[dict]:
+    """The page's difficulty section: each summary of `voebench curves` in FOLDER (a sweep suite,
+    every bundled model's curve), drawn to assets/ and tabulated: per model and cell, accuracy per
+    level and the 75 % point."""
+    from voebench.benchmark.curves import summary_figure
+    from voebench.benchmark.psychometric import describe_point
+
+    out = []
+    for path in sorted(Path(folder).glob("*.json")) if folder else []:
+        summary = json.loads(path.read_text())
+        image = assets / f"sweep-{path.stem}.png"
+        image.write_bytes(summary_figure(summary))
+        cells = sorted({cell for m in summary["models"].values() for cell in m})
+        rows = [{"model": model, "cells": {cell: {"point": describe_point(c), "levels": [[g["x"], g["accuracy"]] for g in c["levels"]]}
+                                           for cell, c in m.items()}}
+                for model, m in summary["models"].items()]
+        out.append({"suite": summary["suite"], "axis": summary["axis"], "levels": summary.get("levels"),
+                    "figure": f"assets/{image.name}", "cells": cells, "rows": rows})
     return out
 
 
@@ -158,7 +205,8 @@ def retired(root: Path) -> list[suites.Suite]:
     return [s for s in map(suites.load, suites.names()) if s.retired and (Path(root) / s.name).is_dir()]
 
 
-def build(suite_name: str = suites.LEADERBOARD_SUITE, root: Path = SUBMISSIONS, out: Path = ROOT, data: Path | None = None) -> dict:
+def build(suite_name: str = suites.LEADERBOARD_SUITE, root: Path = SUBMISSIONS, out: Path = ROOT, data: Path | None = None,
+          sweeps: Path | None = SWEEPS) -> dict:
     suite = suites.load(suite_name)
     entries = latest_entries(root, suite_name)
     rows = ranked(entries)
@@ -173,13 +221,14 @@ def build(suite_name: str = suites.LEADERBOARD_SUITE, root: Path = SUBMISSIONS, 
     site = out / "site"
     assets = site / "assets"
     assets.mkdir(parents=True, exist_ok=True)
-    for gif in assets.glob("*.gif"):
-        gif.unlink()
+    if data is not None:  # the previews come from the data; without it the page keeps those it has
+        for gif in assets.glob("*.gif"):
+            gif.unlink()
     description = suite.description + "".join(f" Retired: {old.name} ({old.retired}); its table is in LEADERBOARD.md."
                                               for old in former)
     page_data = {"suite": suite_name, "suite_hash": suite.content_hash, "description": description,
                  "principles": PRINCIPLES, "conditions": CONDITIONS, "rows": rows,
-                 "gallery": gallery(entries, suite, data, assets)}
+                 "gallery": gallery(entries, suite, data, assets), "sweeps": sweep_sections(sweeps, assets)}
     from .page import render
 
     atomic_write_text(site / "index.html", render(page_data))

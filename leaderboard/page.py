@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from voebench.benchmark.metrics import MIN_EFFECT
 from voebench.scenes.design import CELLS
 
 TEMPLATE = r"""<!doctype html>
@@ -42,9 +43,13 @@ which the learned models are read. Click a column to sort.</p>
 <h2>Principle × condition</h2>
 <p class="sub">Accuracy % per cell; colour from red (0) through white (50) to green (100); * = detected.</p>
 <table class="heat" id="heat"><thead></thead><tbody></tbody></table>
+<div id="sweeps"></div>
 <h2>Example quadruplets</h2>
 <p class="sub">Each animation shows the two possible clips and the two impossible clips spliced from them. Below it,
-each model's per-frame surprise on the four clips (impossible clips dashed); the grey line marks reveal_frame.</p>
+each model's surprise on the impossible clips minus the possible clips they were spliced from, frame by frame around
+the reveal (grey line), in units of that model's own per-frame surprise spread on the cell's possible clips: a model
+that notices the violation rises above zero just after the line; the number is its peak in the 3 frames from the
+reveal (the effect window).</p>
 <div class="gallery" id="gallery"></div>
 <script id="data" type="application/json">__DATA__</script>
 <script>
@@ -114,26 +119,30 @@ function renderHeat() {
       return `<td class="cell" style="background:${heatColour(x.acc)}" title="${p} ${c}: effect ${x.effect}">` +
         `${pct(x.acc)}${x.detected ? "*" : ""}</td>`; }).join("") + "</tr>").join("");
 }
-const PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"];
-function curves(item) {
-  const W = 540, H = 70, models = DATA.rows.map(r => r.slug);
-  let out = `<div class="legend">${DATA.rows.map((r, i) => `<span style="color:${PALETTE[i % 10]}">■ ${esc(r.model)}</span>`).join("")}</div>`;
-  item.clips.forEach((clip, k) => {
-    let svg = `<svg width="${W}" height="${H}"><text x="2" y="10">${clip.role} ${k % 2 ? "" : ""}${clip.clip_id}</text>`;
-    models.forEach((slug, i) => {
-      const s = (item.curves[slug] || [])[k] || [];
-      const finite = s.filter(v => v !== null);
-      if (!finite.length) return;
-      const lo = Math.min(...finite), hi = Math.max(...finite), span = (hi - lo) || 1;
-      const pts = s.map((v, t) => v === null ? null : `${(t / (s.length - 1)) * (W - 10) + 5},${H - 5 - (v - lo) / span * (H - 20)}`)
-        .filter(Boolean).join(" ");
-      svg += `<polyline points="${pts}" fill="none" stroke="${PALETTE[i % 10]}" stroke-width="1.2"` +
-        `${clip.role === "impossible" ? ' stroke-dasharray="4 2"' : ""}/>`;
-    });
-    const n = ((item.curves[models[0]] || [])[k] || []).length || 32;
-    const rx = (item.reveal / (n - 1)) * (W - 10) + 5;
-    svg += `<line x1="${rx}" x2="${rx}" y1="12" y2="${H}" stroke="#aaa"/></svg>`;
-    out += svg;
+const MIN_EFFECT = __MIN_EFFECT__;
+function excessPanel(item) {
+  // One row per model: its impossible-minus-possible surprise around the reveal, in units of its
+  // own spread, all rows on one scale, so a reader sees which models notice the violation and when.
+  const offsets = item.offsets || [], rows = DATA.rows.filter(r => (item.excess || {})[r.slug]);
+  if (!offsets.length || !rows.length) return "<p class='sub'>(no surprise scores for this quadruplet)</p>";
+  const finite = rows.flatMap(r => item.excess[r.slug].filter(v => v !== null).map(Math.abs));
+  const Y = Math.min(4, Math.max(1, ...finite)), W = 260, H = 22, L = 150;
+  const x = k => L + (k / (offsets.length - 1)) * (W - 8), y = v => H / 2 - Math.max(-Y, Math.min(Y, v)) / Y * (H / 2 - 2);
+  const x0 = x(offsets.indexOf(0));
+  let out = `<div class="sub" style="font-size:12px">Impossible minus possible surprise, frames ${offsets[0]}..+${offsets[offsets.length - 1]}` +
+    ` around the reveal (grey line), in units of each model's own spread; scale ±${Y.toFixed(1)}; red: peak in the 3 frames` +
+    ` from the reveal at least ${MIN_EFFECT} (the detection rule's effect bar).</div>`;
+  rows.forEach((r, i) => {
+    const v = item.excess[r.slug];
+    const pts = v.map((e, k) => e === null ? null : `${x(k).toFixed(1)},${y(e).toFixed(1)}`).filter(Boolean).join(" ");
+    const after = v.slice(offsets.indexOf(0), offsets.indexOf(0) + 3).filter(e => e !== null);
+    const peak = after.length ? Math.max(...after) : null;
+    out += `<svg width="${L + W + 44}" height="${H}" role="img" aria-label="surprise excess ${esc(r.model)}">` +
+      `<text x="2" y="${H / 2 + 4}">${esc(r.model).slice(0, 24)}</text>` +
+      `<line x1="${L}" x2="${L + W - 8}" y1="${H / 2}" y2="${H / 2}" stroke="#ccc"/>` +
+      `<line x1="${x0}" x2="${x0}" y1="0" y2="${H}" stroke="#aaa"/>` +
+      `<polyline points="${pts}" fill="none" stroke="${peak !== null && peak >= MIN_EFFECT ? "#c33" : "#345"}" stroke-width="1.4"/>` +
+      `<text x="${L + W + 40}" y="${H / 2 + 4}" text-anchor="end">${peak === null ? "" : (peak >= 0 ? "+" : "") + peak.toFixed(1)}</text></svg><br>`;
   });
   return out;
 }
@@ -141,9 +150,22 @@ function renderGallery() {
   document.getElementById("gallery").innerHTML = DATA.gallery.map(item =>
     `<div class="card"><b>${item.principle}</b> — ${item.condition} <small>${item.quad_id}</small><br>` +
     (item.gif ? `<img src="${item.gif}" alt="quadruplet ${item.quad_id}">` : "<i>(preview not bundled)</i>") +
-    curves(item) + "</div>").join("");
+    excessPanel(item) + "</div>").join("");
 }
-renderBoard(); renderHeat(); renderGallery();
+function renderSweeps() {
+  document.getElementById("sweeps").innerHTML = (DATA.sweeps || []).map(sw =>
+    `<h2>Where models break: ${esc(sw.axis)} (suite ${esc(sw.suite)})</h2>` +
+    `<p class="sub">A controlled sweep: the same matched design at the levels ${esc((sw.levels || []).join(", "))} of ` +
+    `<b>${esc(sw.axis)}</b> (for hidden_frames: how many frames the object is out of sight), the rest sampled as usual. ` +
+    `Quadruplet accuracy per level with 95 % CIs and a fitted psychometric curve (chance 50 %); the 75 % point is the ` +
+    `level at which a model is half-way to chance — for hidden frames, its memory span.</p>` +
+    `<img src="${esc(sw.figure)}" alt="accuracy against ${esc(sw.axis)}" style="max-width:100%">` +
+    `<table><thead><tr><th class="name">model</th>${sw.cells.map(c => `<th>${esc(c)}: accuracy per level</th><th>75 % point</th>`).join("")}` +
+    `</tr></thead><tbody>${sw.rows.map(r => `<tr><td class="name">${esc(r.model)}</td>` + sw.cells.map(c => {
+      const x = r.cells[c]; return x ? `<td>${x.levels.map(([l, a]) => pct(a)).join(" ")}</td><td>${esc(x.point)}</td>` : "<td>–</td><td>–</td>";
+    }).join("") + "</tr>").join("")}</tbody></table>`).join("");
+}
+renderBoard(); renderHeat(); renderSweeps(); renderGallery();
 </script>
 </body>
 </html>
@@ -156,4 +178,4 @@ def render(data: dict) -> str:
     blob = json.dumps(data, allow_nan=False).replace("</", "<\\/")
     return (TEMPLATE.replace("__SUITE__", html.escape(data["suite"])).replace("__HASH__", html.escape(data["suite_hash"][:16]))
             .replace("__DESCRIPTION__", html.escape(data["description"])).replace("__N_CELLS__", str(len(CELLS)))
-            .replace("__DATA__", blob))
+            .replace("__MIN_EFFECT__", repr(MIN_EFFECT)).replace("__DATA__", blob))

@@ -8,8 +8,9 @@ are what its frames show (tests/test_sweep.py measures them again from the masks
 Axes:
 - `hidden_frames`: in the possible run where the manipulated object exists, the frames between
   its first and its last sighting in which none of its pixels is on screen: how long a model must
-  keep the hidden object in mind. Recorded for every quadruplet; sweepable for permanence,
-  occluded (the object passes behind a static screen at the speed that hides it for the level).
+  keep the hidden object in mind. Recorded for every quadruplet; sweepable in the occluded
+  condition for permanence (the object passes behind a static screen at the speed that hides it
+  for the level) and continuity (two screens, one lane, sized to hide it that long in all).
 """
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ import numpy as np
 
 from .camera import visible_pixels
 
-SWEEPABLE = {"hidden_frames": {"principles": ("permanence",), "conditions": ("occluded",), "range": (2, 20)}}
+SWEEPABLE = {"hidden_frames": {"principles": ("permanence", "continuity"), "conditions": ("occluded",), "range": (2, 20)}}
 
 
 class SweepError(ValueError):

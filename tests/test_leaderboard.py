@@ -159,6 +159,10 @@ def test_leaderboard_files_and_page_in_a_real_browser(results, tmp_path):
         assert images and all(driver.execute_script("return arguments[0].complete && arguments[0].naturalWidth > 0", i)
                               for i in images)
         assert len(driver.find_elements("css selector", "#heat tbody tr")) == n
+        # the gallery's surprise panels: one row per model in every real card (the injected one has none)
+        cards = driver.find_elements("css selector", "#gallery .card")
+        assert len(cards) == 15 and not cards[0].find_elements("css selector", "svg")
+        assert all(len(c.find_elements("css selector", "svg")) == n for c in cards[1:])
         errors = [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]
         assert not errors, errors
         driver.save_screenshot(str(tmp_path / "page.png"))
@@ -232,3 +236,23 @@ def test_the_hand_built_control_is_the_ceiling_not_ranked_among_the_models():
     assert controls[0]["rank"] == CEILING
     assert [r["rank"] for r in rows[1:]] == list(range(1, len(rows)))
     assert "| ceiling | physics-tracker | control (ceiling, hand-built) |" in to_markdown(rows, suites.LEADERBOARD_SUITE)
+
+
+def test_surprise_excess_is_in_units_of_the_models_spread():
+    """Gallery panels: impossible minus its possible partner, averaged over the two impossible
+    clips, aligned at the reveal, divided by the spread of the cell's possible clips."""
+    import numpy as np
+
+    from voebench.leaderboard.build import EXCESS_HALF_WIDTH, excess_curve
+
+    t = np.arange(20.0)
+    scores = pd.Series({"a": t * 0, "b": t * 0 + 2, "ab": np.where(t >= 10, 4.0, 0.0), "ba": t * 0 + 2})
+    scores["a"] = np.where(t % 2 == 0, 0.0, 2.0)  # possible clips' per-frame values: 0, 2 (A) and 2 (B)
+    quad = pd.DataFrame({"clip_id": ["a", "b", "ab", "ba"], "possible": [1, 1, 0, 0], "partner": ["", "", "a", "b"]})
+    spread = np.std(np.concatenate([scores["a"], scores["b"]]))
+    curve = excess_curve(scores, quad, reveal=10, cell_possible=["a", "b"])
+    assert len(curve) == 2 * EXCESS_HALF_WIDTH + 1
+    at = {k - EXCESS_HALF_WIDTH: v for k, v in enumerate(curve)}
+    assert at[0] == round(((4 - 0) + (2 - 2)) / 2 / spread, 4)  # frame 10: A is 0 there
+    assert at[1] == round(((4 - 2) + 0) / 2 / spread, 4) and at[-1] == round((0 - 2) / 2 / spread, 4)
+    assert excess_curve(scores, quad, reveal=15, cell_possible=["a", "b"])[-1] is None  # past the clip's end

@@ -15,8 +15,8 @@ def test_parse_and_check():
     for bad in ("hidden_frames=2-14", "speed=1:3:3", "hidden_frames=0:14:7", "hidden_frames=2:4:9"):
         with pytest.raises(SweepError):
             parse(bad)
-    with pytest.raises(SweepError, match="permanence, not continuity"):
-        check(parse("hidden_frames=2:6:3"), ["continuity"], ["occluded"])
+    with pytest.raises(SweepError, match="permanence, continuity, not gravity"):
+        check(parse("hidden_frames=2:6:3"), ["gravity"], ["occluded"])
     with pytest.raises(SweepError, match="occluded condition, not visible"):
         check(parse("hidden_frames=2:6:3"), ["permanence"], ["visible"])
 
@@ -51,3 +51,22 @@ def test_sweep_levels_are_measured_from_the_masks(tmp_path):
     with pytest.raises(ConfigError, match="sweep"):  # a resume must use the same sweep
         generate(GenerateConfig(out=str(tmp_path / "s"), principles=["permanence"], conditions=["occluded"],
                                 per_condition=2, seed=31, design=3, sweep="hidden_frames=3:11:5"), progress=False)
+
+
+def test_continuity_sweep_and_the_official_sweep_suite(tmp_path):
+    """Continuity is swept too (two screens sized to hide the object that long); the official sweep
+    suite's settings load from its toml."""
+    from voebench.benchmark import suites
+
+    suite = suites.load("voe-v2-sweep-occlusion")
+    cfg = suite.generate_config(str(tmp_path / "x"))
+    assert (cfg.principles, cfg.conditions, cfg.sweep, cfg.frames) == (
+        ["permanence", "continuity"], ["occluded"], "hidden_frames=2:14:7", 48)
+    out = tmp_path / "c"
+    generate(GenerateConfig(out=str(out), principles=["continuity"], conditions=["occluded"], per_condition=1, seed=8,
+                            design=3, frames=48, sweep="hidden_frames=2:14:3"), progress=False, previews=False)
+    for k, level in enumerate([2, 8, 14]):
+        record = json.loads((out / "items" / f"continuity-occluded-{k:04d}.json").read_text())
+        possible = [r for r in record["rows"] if r["possible"]]
+        measured = [_hidden_from_masks(dict(np.load(out / r["path"]))) for r in possible]
+        assert record["meta"]["sweep"]["level"] == level and measured[0] == level  # run A holds the object

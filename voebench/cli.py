@@ -150,6 +150,27 @@ def _compare(args) -> int:
     return 0
 
 
+def _curves(args) -> int:
+    import json
+
+    from voebench.benchmark.curves import summarise, summary_figure
+    from voebench.benchmark.psychometric import describe_point
+    from voebench.scenes.dataset import atomic_write_bytes, atomic_write_text
+
+    try:
+        summary = summarise(args.results, args.axis)
+    except ValueError as e:
+        print(f"voebench curves: {e}", file=sys.stderr)
+        return 2
+    atomic_write_text(Path(args.out), json.dumps(summary, indent=1, sort_keys=True) + "\n")
+    if args.figure:
+        atomic_write_bytes(Path(args.figure), summary_figure(summary))
+    for model, cells in summary["models"].items():
+        print(f"{model:28s} " + "  ".join(f"{cell}: 75 % point {describe_point(c)}" for cell, c in cells.items()))
+    print(f"wrote {args.out}" + (f" and {args.figure}" if args.figure else ""))
+    return 0
+
+
 def _export(args) -> int:
     record = voebench.export(args.suite, args.out, format=args.format, codec=args.codec, split=args.split,
                              progress=not args.quiet)
@@ -276,6 +297,14 @@ def build_parser() -> argparse.ArgumentParser:
                    help="also each run's macro accuracy minus the first run's, per condition, with a paired "
                         "bootstrap 95 %% CI over quadruplets (is a model ahead?)")
     c.set_defaults(func=_compare)
+
+    cv = sub.add_parser("curves", help="several models' psychometric curves on one suite (a sweep): a JSON summary "
+                        "and a picture")
+    cv.add_argument("results", nargs="+", help="RESULTS_DIR of voebench evaluate, one per model, all on one suite")
+    cv.add_argument("--out", required=True, help="summary JSON (the leaderboard page reads leaderboard/sweeps/*.json)")
+    cv.add_argument("--figure", help="also write the curves as a PNG")
+    cv.add_argument("--axis", help="the axis to draw (default: the sweep's)")
+    cv.set_defaults(func=_curves)
 
     x = sub.add_parser("export", help="write a suite as mp4 videos: a voebench mp4 suite, or IntPhys 2's layout")
     x.add_argument("suite", help="a generated test suite")
