@@ -2,8 +2,6 @@
 RESULTS_DIR/scores.parquet, results.json and the report."""
 from __future__ import annotations
 
-import io
-import json
 import platform
 import warnings
 from pathlib import Path
@@ -12,11 +10,11 @@ import numpy as np
 import pandas as pd
 
 from voebench.models.portable import machine
-from voebench.scenes.dataset import DatasetError, atomic_write_bytes, atomic_write_text, package_version
+from voebench.scenes.dataset import DatasetError, package_version
 
 from . import matching, metrics
 from .formats import Dataset, as_dataset
-from .results import SCHEMA, json_safe
+from .results import SCHEMA, json_safe, write_results
 from .runner import ORDER_SEED, ModelInstance, ModelRef, score_dataset
 
 NULL_SEEDS = 10
@@ -136,16 +134,5 @@ def evaluate(ref: ModelRef | ModelInstance, data: str | Path | Dataset, out: str
     result["metrics"] = computed
     result["quadruplets"] = quadruplet_records(clips, dataset.axes)
     result = json_safe(result)
-    table = scores[["clip_id", "surprise"]].copy()
-    table["surprise"] = table["surprise"].map(lambda s: np.asarray(s, float).tolist())
-    table["model"] = meta["model"]
-    table["weights_hash"] = meta["weights_hash"] or ""
-    out.mkdir(parents=True, exist_ok=True)
-    buf = io.BytesIO()
-    table.to_parquet(buf, index=False)
-    atomic_write_bytes(out / "scores.parquet", buf.getvalue())
-    atomic_write_text(out / "results.json", json.dumps(result, indent=1, sort_keys=True) + "\n")
-    from .report import write_report
-
-    write_report(out)
+    write_results(out, result, scores["clip_id"], scores["surprise"], meta["model"], meta["weights_hash"])
     return result

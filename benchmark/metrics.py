@@ -188,11 +188,20 @@ def quadruplet_table(clips: pd.DataFrame, how: str = "mean") -> pd.DataFrame:
     return table
 
 
+def clip_level(surprises) -> bool:
+    """Scores with one value per clip (a human baseline's implausibility ratings, benchmark/human/)
+    rather than per frame: quadruplet and pairwise accuracy and AUC apply, the effect at the reveal,
+    localisation and the detection rule (which rests on the effect) do not."""
+    return all(len(s) == 1 for s in surprises)
+
+
 def reveal_effect(imp: pd.DataFrame, pos: pd.DataFrame, frames: slice, band: float, unit: float) -> float:
     """Impossible minus possible surprise in the EFFECT_WINDOW scored frames from the reveal,
     per clip and frame, in units of the cell's spread. One window for all four clips, so a
     frame-local statistic cancels exactly here too (the impossible pair shows the possible
     pair's frames after the splice). NaN if no scored frame falls in the window."""
+    if clip_level(imp["surprise"]):  # one score per clip (people's ratings): nothing happens at the reveal
+        return float("nan")
     start = max(int(imp["reveal_frame"].min()), frames.start)
     window = slice(start, min(start + EFFECT_WINDOW, frames.stop))
     if window.stop <= window.start:
@@ -211,7 +220,7 @@ def localisation(clips: pd.DataFrame, k: int = LOCALISATION_WINDOW) -> pd.Series
     by_id = clips.set_index("clip_id")
     out = {}
     for r in clips[clips["possible"] == 0].itertuples():
-        if r.reveal_frame < 0 or not r.partner:  # no known reveal or partner: nothing to localise
+        if r.reveal_frame < 0 or not r.partner or len(r.surprise) == 1:  # no reveal, partner or frames to localise
             out[r.clip_id] = np.nan
             continue
         s, p = r.surprise, by_id.loc[r.partner, "surprise"]
@@ -348,13 +357,14 @@ def _quads(clips: pd.DataFrame, how: str) -> tuple[pd.DataFrame, Quads]:
     return table, Quads(table, impossible, localisation(clips))
 
 
-def detections(table: pd.DataFrame) -> dict[tuple[str, str], dict]:
+def detections(table: pd.DataFrame, per_clip: bool = False) -> dict[tuple[str, str], dict]:
     """The detection rule on a quadruplet table (mean aggregation), all cells together: per cell
-    the sign test's p, its Holm-adjusted p over the cells, the median effect and the flag."""
+    the sign test's p, its Holm-adjusted p over the cells, the median effect and the flag.
+    per_clip: clip-level scores, which have no effect: no flag (None), outside the Holm family."""
     cells, unmatched = {}, {}
     for key, g in table.groupby(["principle", "condition"], sort=True):
         accuracy = g["accuracy"].to_numpy(float)
-        if not np.isfinite(accuracy).all():  # unmatched quadruplets: no test, outside the Holm family
+        if per_clip or not np.isfinite(accuracy).all():  # unmatched quadruplets: no test, outside the Holm family
             unmatched[key] = {"p_sign": float("nan"), "effect": float("nan"), "p_sign_holm": float("nan"),
                               "detected": None}
             continue
@@ -393,7 +403,8 @@ def compute_metrics(clips: pd.DataFrame, null_runs: list[pd.DataFrame] | None = 
                         "effect_window": EFFECT_WINDOW, "min_effect": MIN_EFFECT, "alpha": ALPHA,
                         "detection": DETECTION_RULE, "bootstrap_resamples": BOOTSTRAP_RESAMPLES,
                         "bootstrap_seed": BOOTSTRAP_SEED, "localisation_window": LOCALISATION_WINDOW,
-                        "null_seeds": len(null_runs or [])}}
+                        "null_seeds": len(null_runs or []),
+                        "scores": "per clip" if clip_level(clips["surprise"]) else "per frame"}}
     for how in AGGREGATIONS:
         table, quads = _quads(clips, how)
         nulls = [_quads(n, how)[1] for n in (null_runs or [])]
@@ -411,7 +422,7 @@ def compute_metrics(clips: pd.DataFrame, null_runs: list[pd.DataFrame] | None = 
             result["conditions"][condition] = group(lambda q, c=condition: q.condition == c, macro=True)
         result["overall"] = group(lambda q: np.ones(len(q), bool), macro=True)
         if how == "mean":
-            for (principle, condition), d in detections(table).items():
+            for (principle, condition), d in detections(table, clip_level(clips["surprise"])).items():
                 result["cells"][principle][condition].update(p_sign_holm=d["p_sign_holm"], detected=d["detected"])
             result["by_violation"] = by_violation(clips, table)
         out[how] = result

@@ -38,6 +38,20 @@ def matching_note(suite: dict) -> list[str]:
     return [text, ""]
 
 
+def human_note(result: dict) -> list[str]:
+    """For a human baseline (benchmark/human/): who was kept, what the scores and the null are."""
+    human = result.get("human")
+    if not human:
+        return []
+    own = human["participant_relative_accuracy"]
+    return [f"**Human baseline**: {human['kept']} of {human['valid']} participants kept by the attention rule "
+            f"stated in the study ({human['rule']}); {human['clips_rated']} of {human['clips_in_study']} clips rated, "
+            f"{human['ratings_per_clip']['min']}-{human['ratings_per_clip']['max']} ratings a clip. Scores are one "
+            "implausibility per clip (the mean rating): effect, localisation and *detected* do not apply (–, n/a); "
+            "the null here is each participant's ratings permuted among the clips they rated. Each participant's "
+            f"own quadruplet accuracy: mean {pct(own['mean'])}, range {pct(own['min'])}-{pct(own['max'])}.", ""]
+
+
 def markdown(result: dict) -> str:
     mean, mx = result["metrics"]["mean"], result["metrics"]["max"]
     lines = [
@@ -50,6 +64,7 @@ def markdown(result: dict) -> str:
         "never against 50 %, and is never *detected*.",
         "",
         *matching_note(result["suite"]),
+        *human_note(result),
         "| principle | condition | accuracy | effect | p | detected | effect vs null (p) | pairwise | AUC | "
         "localisation | max acc (null) |",
         "|---|---|---|---|---|---|---|---|---|---|---|",

@@ -2,12 +2,15 @@
 downstream reads: its schema name, JSON-safe values, reading it with a clear error."""
 from __future__ import annotations
 
+import io
+import json
 import math
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
-from voebench.scenes.dataset import read_json
+from voebench.scenes.dataset import atomic_write_bytes, atomic_write_text, read_json
 
 SCHEMA = "voebench.results/1"
 
@@ -30,3 +33,21 @@ def json_safe(obj):
 def load_results(results_dir: str | Path) -> dict:
     return read_json(Path(results_dir) / "results.json",
                      f"no results here (run `voebench evaluate --out {results_dir}` first)")
+
+
+def write_results(out: str | Path, result: dict, clip_ids, surprises, model: str, weights_hash: str | None) -> None:
+    """RESULTS_DIR: scores.parquet (one row per clip: its surprise values, the model, its weights
+    hash), results.json, then report.md and the figures; each file written to a temporary name
+    and renamed into place."""
+    from .report import write_report
+
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    table = pd.DataFrame({"clip_id": list(clip_ids), "surprise": [np.asarray(s, float).tolist() for s in surprises]})
+    table["model"] = model
+    table["weights_hash"] = weights_hash or ""
+    buf = io.BytesIO()
+    table.to_parquet(buf, index=False)
+    atomic_write_bytes(out / "scores.parquet", buf.getvalue())
+    atomic_write_text(out / "results.json", json.dumps(result, indent=1, sort_keys=True) + "\n")
+    write_report(out)

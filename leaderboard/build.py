@@ -47,7 +47,7 @@ def kind(card: dict) -> str:
     if "kind" not in card:
         return "–"
     text = {"probe": "probe (reference)", "audit probe": "probe (reference)", "null": "null (reference)",
-            "control": "control (ceiling, hand-built)"}.get(card["kind"], card["kind"])
+            "control": "control (ceiling, hand-built)", "human baseline": "human baseline (people)"}.get(card["kind"], card["kind"])
     return f"{text} (perception: {card['perception']})" if card.get("perception") else text
 
 
@@ -59,7 +59,9 @@ def _row(e: dict) -> dict:
         "accuracy": o["relative_accuracy"], "ci_low": o["relative_accuracy_ci"][0], "ci_high": o["relative_accuracy_ci"][1],
         "effect": o["effect"], "visible": m["conditions"]["visible"]["relative_accuracy"],
         "occluded": m["conditions"]["occluded"]["relative_accuracy"],
-        "detected_cells": sum(bool(c.get("detected")) for p in m["cells"].values() for c in p.values()),
+        "detected_cells": None if "human" in e else
+        sum(bool(c.get("detected")) for p in m["cells"].values() for c in p.values()),
+        "human": e.get("human"),
         "localisation": o["localisation"], "auc": o["auc"], "parameters": e["card"].get("parameters"),
         "date": e["date"], "license": e["card"].get("license", ""), "link": e["card"].get("link") or "",
         "description": e["card"].get("description", ""),
@@ -73,23 +75,27 @@ def _row(e: dict) -> dict:
 
 
 CEILING = 0  # the rank of a hand-built control: shown apart, above the ranked entries, as "ceiling"
+PEOPLE = -1  # the rank of a human baseline: shown apart, first, as "people"; never ranked among models
 
 
 def ranked(entries: list[dict]) -> list[dict]:
-    """Rows by accuracy; a hand-built control (the suite's ceiling) is not ranked among the
-    models it is read against: it comes first, with rank CEILING."""
+    """Rows by accuracy; human baselines and a hand-built control (the suite's ceiling) are not
+    ranked among the models they are read against: they come first, with rank PEOPLE / CEILING."""
     rows = sorted((_row(e) for e in entries), key=lambda r: (-r["accuracy"], -(r["effect"] or 0), r["model"]))
-    controls = [r for r in rows if r["kind"].startswith("control")]
-    others = [r for r in rows if not r["kind"].startswith("control")]
+    people = [r for r in rows if r["human"]]
+    controls = [r for r in rows if r["kind"].startswith("control") and not r["human"]]
+    others = [r for r in rows if not r["kind"].startswith("control") and not r["human"]]
+    for r in people:
+        r["rank"] = PEOPLE
     for r in controls:
         r["rank"] = CEILING
     for i, r in enumerate(others, start=1):
         r["rank"] = i
-    return controls + others
+    return people + controls + others
 
 
 def rank_label(rank: int) -> str:
-    return "ceiling" if rank == CEILING else str(rank)
+    return {CEILING: "ceiling", PEOPLE: "people"}.get(rank, str(rank))
 
 
 CSV_COLUMNS = ("rank", "model", "kind", "version", "accuracy", "ci_low", "ci_high", "effect", "visible", "occluded",
@@ -101,8 +107,13 @@ def to_csv(rows: list[dict]) -> str:
     w = csv.DictWriter(buf, fieldnames=CSV_COLUMNS, extrasaction="ignore", lineterminator="\n")
     w.writeheader()
     for r in rows:
-        w.writerow({k: (f"{r[k]:.4f}" if isinstance(r[k], float) else r[k]) for k in CSV_COLUMNS})
+        w.writerow({k: (f"{r[k]:.4f}" if isinstance(r[k], float) else rank_label(r[k]) if k == "rank"
+                        else "" if r[k] is None else r[k]) for k in CSV_COLUMNS})
     return buf.getvalue()
+
+
+def detected_text(count: int | None) -> str:
+    return "n/a" if count is None else f"{count}/{len(CELLS)}"  # people's ratings have no effect to detect
 
 
 def to_markdown(rows: list[dict], suite: str) -> str:
@@ -111,14 +122,16 @@ def to_markdown(rows: list[dict], suite: str) -> str:
     lines = [f"# voebench leaderboard — suite {suite}", "",
              f"Quadruplet relative accuracy (%), mean aggregation, macro over principles; {DETECTED_MEANS}. "
              "References (untrained nulls, shortcut and audit probes) show what a score means without physics; "
-             "the *ceiling* (a hand-built physics tracker, not learned) shows what the suite can measure.",
+             "the *ceiling* (a hand-built physics tracker, not learned) shows what the suite can measure; rows "
+             "marked *people* are human baselines (`voebench human-results`: mean ratings of the participants kept by "
+             "the study's attention rule), never ranked among the models.",
              "", head, "|" + "---|" * (head.count("|") - 1)]
     for r in rows:
         params = f"{r['parameters'] / 1e6:.1f} M" if r["parameters"] else "–"
         lines.append(f"| {rank_label(r['rank'])} | {r['model']} | {r['kind']} | {pct(r['accuracy'])} [{pct(r['ci_low'])}, {pct(r['ci_high'])}] | "
                      f"{effect(r['effect'])} | {pct(r['visible'])} | {pct(r['occluded'])} | "
                      + " | ".join(pct(r[p]) for p in PRINCIPLES)
-                     + f" | {pct(r['localisation'])} | {r['detected_cells']}/{len(CELLS)} | {params} | {r['date']} |")
+                     + f" | {pct(r['localisation'])} | {detected_text(r['detected_cells'])} | {params} | {r['date']} |")
     return "\n".join(lines) + "\n"
 
 
@@ -148,7 +161,7 @@ def gallery(entries: list[dict], suite: suites.Suite, data: Path | None, assets:
     the suite's data is here) and each model's surprise excess around the reveal (excess_curve)."""
     labels = suite.labels()
     scores = {e["slug"]: pd.read_parquet(Path(e["path"]) / "scores.parquet").set_index("clip_id")["surprise"]
-              for e in entries}
+              for e in entries if "human" not in e}  # people's ratings are one per clip: no curve
     out = []
     for principle in PRINCIPLES:
         for condition in ("occluded", "visible"):

@@ -27,6 +27,7 @@ td.name, th.name { text-align: left; } td.name small { color: #777; }
 .card img { max-width: 100%; image-rendering: pixelated; }
 .legend span { display: inline-block; margin-right: 12px; font-size: 12px; }
 svg text { font-size: 10px; fill: #444; }
+tr.human td { background: #fff4dc; font-style: italic; }
 </style>
 </head>
 <body>
@@ -38,7 +39,9 @@ principles, 95 % bootstrap CI. A cell is <b>detected</b> when a sign test over i
 0.15; effect = the impossible clips' surprise excess in the 3 frames from the reveal, in units of the model's own
 per-frame surprise spread on possible clips (unchanged by rescaling or shifting a model's scores). The row ranked
 <b>ceiling</b> is a hand-built physics tracker (frames only, not learned): what the suite can measure, against
-which the learned models are read. Click a column to sort.</p>
+which the learned models are read. Rows marked <b>people</b> (shaded) are human baselines measured with
+<code>voebench human-study</code>: the mean rating of the participants kept by the study's attention rule, one
+score per clip, so effect and detection do not apply; they are never ranked among the models. Click a column to sort.</p>
 <table id="board"><thead><tr></tr></thead><tbody></tbody></table>
 <h2>Principle × condition</h2>
 <p class="sub">Accuracy % per cell; colour from red (0) through white (50) to green (100); * = detected.</p>
@@ -75,9 +78,10 @@ function cellText(key, r) {
     ` <small>v${r.version} · ${esc(r.authors)}${r.kind && r.kind !== "–" ? " · " + esc(r.kind) : ""}</small>`;
   if (key === "accuracy") return `${pct(r.accuracy)} [${pct(r.ci_low)}, ${pct(r.ci_high)}] ${ciBar(r)}`;
   if (key === "effect") return r.effect === null ? "–" : (r.effect >= 0 ? "+" : "") + r.effect.toFixed(2);
-  if (key === "detected_cells") return `${r.detected_cells}/__N_CELLS__`;
+  if (key === "detected_cells") return r.detected_cells === null ? "n/a" : `${r.detected_cells}/__N_CELLS__`;
   if (key === "parameters") return r.parameters ? (r.parameters / 1e6).toFixed(1) + " M" : "–";
-  if (key === "rank") return r.rank === 0 ? "ceiling" : esc(r.rank);  // a hand-built control, not ranked
+  // a hand-built control and human baselines are shown apart, not ranked among the models
+  if (key === "rank") return r.rank === 0 ? "ceiling" : r.rank === -1 ? "people" : esc(r.rank);
   if (key === "date") return esc(r[key]);
   return pct(r[key]);
 }
@@ -94,7 +98,7 @@ function renderBoard() {
     if (y === null || y === undefined) return -1;
     return (x < y ? -1 : 1) * sortDir;
   });
-  document.querySelector("#board tbody").innerHTML = rows.map(r => "<tr>" + COLUMNS.map(([k]) =>
+  document.querySelector("#board tbody").innerHTML = rows.map(r => `<tr class="${r.human ? "human" : ""}">` + COLUMNS.map(([k]) =>
     `<td class="${k === "model" ? "name" : ""}">${cellText(k, r)}</td>`).join("") + "</tr>").join("");
   head.querySelectorAll("th").forEach(th => th.addEventListener("click", () => {
     const k = th.dataset.key;
@@ -114,7 +118,7 @@ function renderHeat() {
   document.querySelector("#heat thead").innerHTML = "<tr><th class='name'>model</th>" +
     DATA.principles.map(p => `<th colspan="2">${p}</th>`).join("") + "</tr><tr><th></th>" +
     cells.map(([, c]) => `<th>${c.slice(0, 3)}</th>`).join("") + "</tr>";
-  document.querySelector("#heat tbody").innerHTML = DATA.rows.map(r => `<tr><td class="name">${esc(r.model)}</td>` +
+  document.querySelector("#heat tbody").innerHTML = DATA.rows.map(r => `<tr class="${r.human ? "human" : ""}"><td class="name">${esc(r.model)}</td>` +
     cells.map(([p, c]) => { const x = (r.cells[p] || {})[c] || {};
       return `<td class="cell" style="background:${heatColour(x.acc)}" title="${p} ${c}: effect ${x.effect}">` +
         `${pct(x.acc)}${x.detected ? "*" : ""}</td>`; }).join("") + "</tr>").join("");

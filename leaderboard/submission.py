@@ -56,7 +56,8 @@ class ModelCard(BaseModel):
     license: str = Field(default="unspecified", max_length=100)
     # What the entry is. The bundled references (untrained nulls, shortcut and audit probes) say so,
     # so a reader sees what a score means without physics; anything submitted is "submitted".
-    kind: Literal["submitted", "world model", "null", "probe", "audit probe", "control"] = "submitted"
+    # "human baseline": people's ratings from `voebench human-results` (shown apart, never ranked).
+    kind: Literal["submitted", "world model", "null", "probe", "audit probe", "control", "human baseline"] = "submitted"
     # How a model gets its objects, where that is not learned from pixels end to end (issue 14):
     # a hand-built parse or one trained on the generator's masks is a head start a reader must see.
     perception: Literal["learned", "hand-built", "mask-supervised"] | None = None
@@ -103,7 +104,8 @@ def _read_json(path: Path, limit: int) -> dict:
     return data
 
 
-def _check_scores(path: Path, labels: pd.DataFrame, frames: int) -> pd.DataFrame:
+def _check_scores(path: Path, labels: pd.DataFrame, frames: int, per_clip: bool = False) -> pd.DataFrame:
+    """per_clip: a human baseline's scores, one implausibility per clip instead of one per frame."""
     if not path.is_file():
         raise SubmissionError(f"{path}: missing per-clip scores")
     if path.stat().st_size > MAX_SCORES_BYTES:
@@ -132,8 +134,10 @@ def _check_scores(path: Path, labels: pd.DataFrame, frames: int) -> pd.DataFrame
             a = np.asarray(s, dtype=float)
         except (TypeError, ValueError):
             raise SubmissionError(f"{path}: clip {cid}: surprise is not a list of numbers") from None
-        if a.ndim != 1 or len(a) != frames:
-            raise SubmissionError(f"{path}: clip {cid}: {a.shape} values, expected {frames}")
+        expected = 1 if per_clip else frames
+        if a.ndim != 1 or len(a) != expected:
+            raise SubmissionError(f"{path}: clip {cid}: {a.shape} values, expected {expected}"
+                                  + (" (a human baseline: one per clip)" if per_clip else ""))
         problem = surprise_problem(a)
         if problem:
             raise SubmissionError(f"{path}: clip {cid}: {problem}")
@@ -174,8 +178,9 @@ def validate(results_dir: Path, card: dict | None = None) -> dict:
         raise SubmissionError(f"model card: {problems}") from None
     except TypeError:
         raise SubmissionError("model card: expected a JSON object of fields") from None
+    human = _human(results, card, results_dir)
     labels = suite.labels()
-    scores = _check_scores(results_dir / "scores.parquet", labels, suite.frames)
+    scores = _check_scores(results_dir / "scores.parquet", labels, suite.frames, per_clip=human is not None)
     metrics = _recomputed(suite, scores, results_dir / "scores.parquet")
     claimed = _dig(results, "metrics", "mean", "overall", "relative_accuracy")
     ours = metrics["mean"]["overall"]["relative_accuracy"]
@@ -188,7 +193,36 @@ def validate(results_dir: Path, card: dict | None = None) -> dict:
     return {"schema": SCHEMA, "suite": suite.name, "suite_hash": content_hash, "card": card,
             "model_id": str(_dig(results, "model", "id") or "")[:100],
             "weights_hash": weights_hash if isinstance(weights_hash, str) else None,
-            "metrics": metrics, "versions": versions if isinstance(versions, dict) else {}, "scores": scores}
+            "metrics": metrics, "versions": versions if isinstance(versions, dict) else {}, "scores": scores,
+            **({"human": human} if human else {})}
+
+
+HUMAN_FIELDS = {"study_id": str, "scale": str, "kept": int, "valid": int, "clips_rated": int, "rule": str}
+
+
+def _human(results: dict, card: dict, results_dir: Path) -> dict | None:
+    """A human baseline's summary (what the page shows of it), or None for a model. The card's kind
+    and the results must agree: people's ratings are never shown as a model, nor a model as people."""
+    from voebench.benchmark.human.results import MODEL_ID
+
+    is_human = _dig(results, "model", "id") == MODEL_ID or "human" in results
+    if card["kind"] != "human baseline":
+        if is_human:
+            raise SubmissionError(f"{results_dir}/results.json: a human baseline (voebench human-results); its card "
+                                  "needs \"kind\": \"human baseline\"")
+        return None
+    human = results.get("human")
+    if not is_human or not isinstance(human, dict):
+        raise SubmissionError(f"{results_dir}/results.json: the card says human baseline, but these are not results "
+                              "of `voebench human-results`")
+    summary = {}
+    for key, kind in HUMAN_FIELDS.items():
+        if not isinstance(human.get(key), kind) or isinstance(human.get(key), bool):
+            raise SubmissionError(f"{results_dir}/results.json: human.{key} missing or not a {kind.__name__}")
+        summary[key] = human[key]
+    if summary["kept"] < 1:
+        raise SubmissionError(f"{results_dir}/results.json: human.kept is {summary['kept']}: no participant")
+    return summary
 
 
 def submit(results_dir: Path, card: dict | None = None, root: Path = SUBMISSIONS, today: str | None = None) -> Path:

@@ -186,6 +186,25 @@ def report(results: str | Path) -> list[Path]:
     return write_report(results)
 
 
+def human_study(suite: str | Path, out: str | Path, *, clips: int = 112, seed: int = 0, scale: str = "1-6",
+                fps: float | None = None, repeats: int = 2, catch: int = 2, format: str | None = None,
+                progress: bool = True) -> dict:
+    """A self-contained study page of a suite's clips for people (benchmark/human/): OUT/index.html,
+    clips/, study.json, answers/. Returns study.json's content."""
+    from voebench.benchmark.human.study import make_study
+
+    return make_study(suite, out, clips=clips, seed=seed, scale=scale, fps=fps, repeats=repeats, catch=catch,
+                      data_format=format, progress=progress)
+
+
+def human_results(answers: list[str | Path], out: str | Path, *, study: str | Path | None = None,
+                  skip_invalid: bool = False) -> dict:
+    """People's answer files of a study as a results directory (scores, metrics, report), like a model's."""
+    from voebench.benchmark.human.results import human_results as run
+
+    return run(answers, out, study_dir=study, skip_invalid=skip_invalid)
+
+
 def compare(results: list[str | Path], difference: bool = False) -> str:
     """One Markdown table over several results directories of one suite (seeds, checkpoints).
     With `difference`, also each run's macro accuracy minus the first run's, per condition, with

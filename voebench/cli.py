@@ -85,6 +85,36 @@ def _evaluate(args) -> int:
     return 0
 
 
+def _human_study(args) -> int:
+    record = voebench.human_study(args.suite, args.out, clips=args.clips, seed=args.seed, scale=args.scale,
+                                  fps=args.fps, repeats=args.repeats, catch=args.catch, format=args.format,
+                                  progress=not args.quiet)
+    design = record["design"]
+    trials = [len(f["trials"]) for f in record["forms"]]
+    print(f"wrote study {record['study_id']} to {args.out}: {len(record['clips'])} clips in {design['lists']} lists "
+          f"of about {design['clips_per_list']}, {design['forms']} forms (list k forward = form 2k, reversed = 2k+1), "
+          f"{min(trials)}-{max(trials)} trials each with the attention checks")
+    print(f"participants open {args.out}/index.html?form=K (K = 0..{design['forms'] - 1}, in turn), or index.html "
+          f"for a random form; their downloaded files go to {args.out}/answers/")
+    print(f"attention rule: {record['rule']['text']}")
+    return 0
+
+
+def _human_results(args) -> int:
+    result = voebench.human_results(args.answers, args.out, study=args.study, skip_invalid=args.skip_invalid)
+    human, overall = result["human"], result["metrics"]["mean"]["overall"]
+    print(f"{human['kept']} of {human['valid']} participants kept by the attention rule "
+          f"({len(human['rejected'])} files rejected); {human['clips_rated']} of {human['clips_in_study']} clips rated")
+    for e in human["excluded"]:
+        print(f"  excluded {e['file']}: {'; '.join(e['reasons'])}")
+    for r in human["rejected"]:
+        print(f"  rejected {r['reason']}")
+    print(f"relative (quadruplet) accuracy {overall['relative_accuracy']:.1%}, AUC {overall['auc']:.1%}, "
+          f"null (ratings permuted) {overall['null_relative_accuracy']:.1%}")
+    print(f"wrote {args.out}/results.json, scores.parquet, report.md")
+    return 0
+
+
 def _train(args) -> int:
     voebench.train(args.model, args.data, args.out, minutes=args.minutes, steps=args.steps, seed=args.seed,
                    overrides=assignments(args.set, "--set"), progress=not args.quiet,
@@ -305,6 +335,28 @@ def build_parser() -> argparse.ArgumentParser:
     cv.add_argument("--figure", help="also write the curves as a PNG")
     cv.add_argument("--axis", help="the axis to draw (default: the sweep's)")
     cv.set_defaults(func=_curves)
+
+    hs = sub.add_parser("human-study", help="a self-contained web page to measure people on a suite's clips")
+    hs.add_argument("suite", help="a generated test suite (or another dataset, see --format)")
+    hs.add_argument("--out", required=True, help="the study folder (created; never overwritten)")
+    hs.add_argument("--clips", type=int, default=112, help="clips per participant, whole quadruplets (default 112: "
+                    "about 8 minutes); the suite's quadruplets are split into lists of this size")
+    hs.add_argument("--seed", type=int, default=0, help="seeds the lists, orders and attention checks")
+    hs.add_argument("--scale", choices=["1-6", "yes-no"], default="1-6", help="the answer scale (IntPhys: 1-6)")
+    hs.add_argument("--fps", type=float, help="playback rate (default the suite's, 16)")
+    hs.add_argument("--repeats", type=int, default=2, help="attention check: clips shown twice")
+    hs.add_argument("--catch", type=int, default=2, help="attention check: obvious-violation pairs")
+    hs.add_argument("--format", help="the dataset's format (default: detected)")
+    hs.add_argument("--quiet", action="store_true")
+    hs.set_defaults(func=_human_study)
+
+    hr = sub.add_parser("human-results", help="participants' answer files as a results directory (a human baseline)")
+    hr.add_argument("answers", nargs="+", help="STUDY_DIR/answers/*.json")
+    hr.add_argument("--out", required=True, help="RESULTS_DIR (results.json, scores.parquet, report)")
+    hr.add_argument("--study", help="the study folder (default: the folder above the answers/ folder)")
+    hr.add_argument("--skip-invalid", action="store_true",
+                    help="leave out (and list) malformed or tampered files instead of stopping at the first")
+    hr.set_defaults(func=_human_results)
 
     x = sub.add_parser("export", help="write a suite as mp4 videos: a voebench mp4 suite, or IntPhys 2's layout")
     x.add_argument("suite", help="a generated test suite")
