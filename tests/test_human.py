@@ -70,6 +70,18 @@ def test_the_design_is_balanced_seeded_and_never_shows_a_quadruplet_twice_in_a_r
         assert [c for c, _ in forms[k + 1]["trials"]] == [c for c, _ in forms[k]["trials"]][::-1]
 
 
+def test_a_study_is_the_same_bytes_from_the_same_seed(suite, tmp_path):
+    data, _ = suite
+    made = [make_study(data, tmp_path / name, clips=28, seed=seed, progress=False)
+            for name, seed in (("a", 4), ("b", 4), ("c", 5))]
+    for name in ("study.json", "index.html"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+    names = sorted(p.name[:-4] for p in (tmp_path / "a" / "clips").iterdir())
+    assert names == sorted(made[0]["stimuli"]) == [f"s{i:04d}" for i in range(56)]
+    assert made[0]["forms"] != made[2]["forms"] and made[0]["study_id"] != made[2]["study_id"]
+    assert all(len(f["trials"]) == 28 + design.REPEATS + 2 * design.CATCH_PAIRS for f in made[0]["forms"])
+
+
 def test_a_study_needs_whole_quadruplets_and_never_overwrites(suite, tmp_path):
     data, _ = suite
     with pytest.raises(StudyError, match="multiple of 4"):
@@ -113,6 +125,7 @@ def scripted_answers(study: dict, form: int, session: int, rng, attentive: bool 
     return answers
 
 
+@pytest.mark.browser
 def test_a_scripted_participant_takes_the_study_with_the_keyboard(small_study, tmp_path):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
@@ -272,6 +285,8 @@ def test_the_same_session_twice_is_refused(small_study, tmp_path, capsys):
             p.unlink()
 
 
+@pytest.mark.slow
+@pytest.mark.browser
 def test_people_are_scored_submitted_and_shown_apart_on_the_leaderboard(demo_suite, tmp_path):
     """On the official mini suite: every form taken, one careless participant excluded by the rule
     stated in the study, the results accepted by `voebench submit` as a human baseline and shown

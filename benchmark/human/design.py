@@ -58,7 +58,7 @@ class Quad:
 
 
 def deal_lists(quads: list[Quad], per_list: int, rng: np.random.Generator) -> list[list[Quad]]:
-    """Every quadruplet in one list of about `per_list`: cells interleaved, then dealt in turn."""
+    """Every quadruplet in one list of about `per_list`: the cells one after another, dealt in turn."""
     if per_list < 2:
         raise ValueError(f"a list needs at least 2 quadruplets (8 clips) so that no two clips of one quadruplet "
                          f"follow each other; asked for {per_list}")
@@ -103,7 +103,7 @@ def no_neighbours(sequence: list[str], quad: dict[str, str]) -> bool:
     return all(quad[a] != quad[b] for a, b in zip(sequence, sequence[1:]))
 
 
-def test_order(quads: list[Quad], rng: np.random.Generator) -> list[str]:
+def presentation_order(quads: list[Quad], rng: np.random.Generator) -> list[str]:
     """The list's clips in a balanced order with no two clips of one quadruplet in a row: only a
     round boundary can put a quadruplet next to itself, so the rounds are reshuffled until none does."""
     parts = rounds(quads, rng)
@@ -130,7 +130,7 @@ def insert_apart(sequence: list[tuple[str, str]], clip: str, kind: str, lo: int,
 def session(quads: list[Quad], catch: list[Quad], rng: np.random.Generator, repeats: int = REPEATS) -> list[tuple[str, str]]:
     """One list's forward session: (clip, kind) with kind test / repeat / catch."""
     quad = {c: q.quad_id for q in [*quads, *catch] for c in (*q.possible, *q.impossible)}
-    sequence = [(c, "test") for c in test_order(quads, rng)]
+    sequence = [(c, "test") for c in presentation_order(quads, rng)]
     half = len(sequence) // 2
     for i in sorted(rng.choice(half, size=min(repeats, half), replace=False).tolist()):
         insert_apart(sequence, sequence[i][0], "repeat", len(sequence) // 2 + 1, len(sequence), quad, rng)
