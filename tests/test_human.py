@@ -148,12 +148,12 @@ def test_a_scripted_participant_takes_the_study_with_the_keyboard(small_study, t
         wait.until(lambda d: d.find_element(By.ID, "start").is_enabled())  # every clip loaded
         assert f"{len(trials)}" in driver.find_element(By.ID, "n-trials").text
         body = driver.find_element(By.TAG_NAME, "body")
-        body.send_keys(Keys.SPACE)
         state = "return document.body.dataset.state + ':' + document.body.dataset.trial"
+        body.send_keys("1")  # an answer key outside a question is ignored
+        assert driver.execute_script(state) == "intro:0"
+        body.send_keys(Keys.SPACE)
         for i, (stimulus, kind) in enumerate(trials):
-            wait.until(lambda d: d.execute_script(state) == f"fixation:{i}")
-            body.send_keys("1")  # pressed before the clip: ignored, the clip must be seen to its end
-            wait.until(lambda d: d.execute_script(state) == f"respond:{i}")
+            wait.until(lambda d: d.execute_script(state) == f"respond:{i}")  # the clip has played to its end
             assert driver.execute_script(state) == f"respond:{i}"
             progress = driver.execute_script("return document.getElementById('progress').style.width")
             assert abs(float(progress.rstrip("%")) - 100 * i / len(trials)) < 0.1
