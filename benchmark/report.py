@@ -84,7 +84,7 @@ def markdown(result: dict) -> str:
                         ("overall", mean["overall"])]:
         if group:
             lines.append(f"| **{name}** (macro) | | {pct(group['relative_accuracy'])}{ci(group['relative_accuracy_ci'])} | "
-                         f"{effect(group['effect'])} | | {detected_cells(mean, name)} cells | "
+                         f"{effect(group['effect'])} | | {cells_text(detected_cells(mean, name))} | "
                          f"{effect(group.get('effect_vs_null'))} ({p_value(group.get('p_vs_null'))}) | "
                          f"{pct(group['pairwise_accuracy'])} | {pct(group['auc'])} | {pct(group['localisation'])} | |")
     mixed = [r for r in mean.get("by_violation", [])
@@ -100,10 +100,16 @@ def markdown(result: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+def cells_text(count: str) -> str:
+    return count if count == "n/a" else f"{count} cells"
+
+
 def detected_cells(mean: dict, condition: str = "overall") -> str:
     """'k/n' detected cells of a result's mean metrics, in one condition or overall."""
     cells = [c for per in mean["cells"].values() for cond, c in per.items()
              if condition in ("overall", cond) and c.get("detected") is not None]
+    if not cells:  # no cell is tested (unmatched quadruplets, or people's clip-level scores)
+        return "n/a"
     return f"{sum(c['detected'] for c in cells)}/{len(cells)}"
 
 
