@@ -78,6 +78,23 @@ def quadruplet_records(clips: pd.DataFrame, axes: dict) -> list[dict]:
              "effect": r.effect, "axes": numeric_axes(axes.get(r.quad_id, {}))} for r in table.itertuples()]
 
 
+def suite_record(dataset: Dataset, clips: pd.DataFrame) -> dict:
+    """The dataset as results.json records it; for a dataset voebench did not generate (or read
+    exported or transformed), its format and how many of the scored quadruplets (`clips`, with
+    attach_labels' columns) are matched and frame-identical."""
+    info = dataset.info
+    suite = {"content_hash": info["content_hash"], "seed": info.get("seed"), "resolution": info.get("resolution"),
+             "frames": info.get("frames"), "counts": info.get("counts"), "path": str(dataset.root)}
+    if (info.get("config") or {}).get("sweep"):
+        suite["sweep"] = info["config"]["sweep"]  # psychometric curves use its levels
+    if dataset.format != "voebench" or "reader" in info or "export" in info:
+        per_quad = clips.groupby("quad_id")[["matched", "frame_identical"]].first()
+        suite.update(format=dataset.format, reader=info.get("reader"), export=info.get("export"),
+                     quadruplets=len(per_quad), matched_quadruplets=int(per_quad["matched"].sum()),
+                     frame_identical_quadruplets=int(per_quad["frame_identical"].sum()))
+    return suite
+
+
 def versions() -> dict:
     out = {"python": platform.python_version(), "platform": f"{platform.system()} {platform.machine()}"}
     for name in ("voebench", "numpy", "torch", "pybullet", "pandas"):
@@ -106,18 +123,9 @@ def evaluate(ref: ModelRef | ModelInstance, data: str | Path | Dataset, out: str
                                        batch_size, progress, skip_bad, scheduler)
         null_runs.append(whole_quadruplets(attach_labels(null_scores, dataset), dataset, skip_bad))
     computed = metrics.compute_metrics(clips, null_runs)
-    suite = {"content_hash": info["content_hash"], "seed": info["seed"], "resolution": info["resolution"],
-             "frames": info["frames"], "counts": info["counts"], "path": str(dataset.root)}
-    if (info.get("config") or {}).get("sweep"):
-        suite["sweep"] = info["config"]["sweep"]  # psychometric curves use its levels
-    if dataset.format != "voebench" or "reader" in info or "export" in info:
-        per_quad = clips.groupby("quad_id")[["matched", "frame_identical"]].first()
-        suite.update(format=dataset.format, reader=info.get("reader"), export=info.get("export"),
-                     quadruplets=len(per_quad), matched_quadruplets=int(per_quad["matched"].sum()),
-                     frame_identical_quadruplets=int(per_quad["frame_identical"].sum()))
     result = {
         "schema": SCHEMA,
-        "suite": suite,
+        "suite": suite_record(dataset, clips),
         "model": {"id": meta["model"], "spec": ref.spec, "kwargs": ref.kwargs, "weights_hash": meta["weights_hash"]},
         "run": {**run_args, "model": ref.spec, "weights": ref.weights, "model_args": ref.kwargs},
         "protocol": {"scored_frames": "per quadruplet: frames where all four clips have finite surprise",

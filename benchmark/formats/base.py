@@ -101,15 +101,25 @@ def foreign_info(fmt: str, root: Path, rows: list[dict], reader: ClipReader, fps
     covers every clip's file digest and the frame transform, so cached scores are reused only for
     the same bytes read the same way."""
     first = reader(rows[0])
-    options = f"resize={reader.resize} frame_step={reader.frame_step}"
-    digest = hashlib.sha256(f"{fmt}\n{options}\n{content_hash(rows)}".encode()).hexdigest()
+    digest = read_hash(fmt, reader, content_hash(rows))
     counts: dict = {"clips": len(rows), "quadruplets": {}}
     for principle, condition in sorted({(r["principle"], r["condition"]) for r in rows}):
         counts["quadruplets"].setdefault(principle, {})[condition] = len(
             {r["quad_id"] for r in rows if (r["principle"], r["condition"]) == (principle, condition)})
     return {"format": fmt, "content_hash": digest, "seed": None, "resolution": int(first.shape[1]),
             "frames": int(len(first)), "fps": None if fps is None else fps / reader.frame_step, "counts": counts,
-            "reader": {"resize": reader.resize, "frame_step": reader.frame_step}, **(extra or {})}
+            "reader": reader_options(reader), **(extra or {})}
+
+
+def reader_options(reader: ClipReader) -> dict:
+    return {"resize": reader.resize, "frame_step": reader.frame_step}
+
+
+def read_hash(fmt: str, reader: ClipReader, content: str) -> str:
+    """The content hash of a dataset as read: its format, the frame transform and the hash of its
+    files, so that cached scores are reused only for the same bytes read the same way."""
+    options = f"resize={reader.resize} frame_step={reader.frame_step}"
+    return hashlib.sha256(f"{fmt}\n{options}\n{content}".encode()).hexdigest()
 
 
 def sha256_files(paths: list[Path]) -> str:

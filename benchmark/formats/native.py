@@ -6,7 +6,6 @@ its content hash, its cached scores and its leaderboard identity.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 
@@ -14,7 +13,7 @@ import numpy as np
 
 from voebench.scenes.dataset import load_info, read_clip, read_manifest, verify_clip
 
-from .base import ClipReader, Dataset
+from .base import ClipReader, Dataset, read_hash, reader_options
 from .video import decode_video
 
 
@@ -37,9 +36,8 @@ def open_voebench(root: Path, resize: int | None = None, frame_step: int = 1, **
     reader = ClipReader(read_frames, root, resize, frame_step)
     info = {**info, "format": "voebench"}
     if resize or frame_step != 1:
-        options = f"resize={resize} frame_step={frame_step}"
-        info["content_hash"] = hashlib.sha256(f"voebench\n{options}\n{info['content_hash']}".encode()).hexdigest()
-        info["reader"] = {"resize": resize, "frame_step": frame_step}
+        info["content_hash"] = read_hash("voebench", reader, info["content_hash"])
+        info["reader"] = reader_options(reader)
         first = reader(rows[0]) if rows else None
         if first is not None:
             info["resolution"], info["frames"] = int(first.shape[1]), int(len(first))

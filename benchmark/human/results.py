@@ -85,19 +85,16 @@ def permuted(ratings: pd.DataFrame, seed: int) -> pd.DataFrame:
     return out
 
 
-def per_participant(kept: list[Participant], study: dict) -> list[dict]:
-    """Each participant's own quadruplet accuracy over the quadruplets of their list."""
-    from voebench.benchmark.metrics import decide
+def per_participant(kept: list[Participant], study: dict, ratings: pd.DataFrame) -> list[dict]:
+    """Each participant's own quadruplet accuracy over the quadruplets of their list, scored by
+    the same quadruplet table as the pooled headline (ties within its band count half)."""
+    from voebench.benchmark.metrics import quadruplet_table
 
     out = []
     for p in kept:
-        values = {t.clip_id: implausibility(t.rating, study["scale"]) for t in p.trials if t.kind == "test"}
-        by_quad: dict[str, float] = {}
-        for clip, v in values.items():
-            sign = -1 if study["clips"][clip]["possible"] else 1
-            by_quad[study["clips"][clip]["quad_id"]] = by_quad.get(study["clips"][clip]["quad_id"], 0.0) + sign * v
-        accuracy = float(np.mean(decide(np.array(list(by_quad.values())), np.zeros(len(by_quad)))))
-        out.append({"session": p.session, "form": p.form, "quadruplets": len(by_quad), "relative_accuracy": accuracy,
+        table = quadruplet_table(clip_scores(ratings[ratings["session"] == p.session], study))
+        out.append({"session": p.session, "form": p.form, "quadruplets": len(table),
+                    "relative_accuracy": float(table["accuracy"].mean()),
                     "median_rt_ms": float(np.median([t.rt_ms for t in p.trials]))})
     return out
 
@@ -152,7 +149,7 @@ def human_results(answers: list[str | Path], out: str | Path, study_dir: str | P
     nulls = [clip_scores(permuted(ratings, seed), study) for seed in range(null_seeds)]
     computed = metrics.compute_metrics(clips, nulls)
     counts = ratings.groupby("clip_id").size()
-    own = per_participant(kept, study)
+    own = per_participant(kept, study, ratings)
     human = {
         "study_id": study["study_id"], "study": str(study_dir), "scale": study["scale"], "rule": study["rule"]["text"],
         "files": len(participants) + len(rejected), "valid": len(participants), "kept": len(kept),

@@ -40,10 +40,6 @@ def frame_strip(frames: np.ndarray) -> bytes:
     return png.tobytes()
 
 
-def frame_hashes(frames: np.ndarray) -> list[str]:
-    return [hashlib.sha256(f.tobytes()).hexdigest()[:16] for f in frames]
-
-
 def quadruplets(rows: list[dict]) -> list[design.Quad]:
     """The design's view of the labelled clips; each impossible clip after the possible clip it was
     spliced from (its partner)."""
@@ -80,8 +76,9 @@ def make_study(suite_dir: str | Path, out: str | Path, clips: int = DEFAULT_CLIP
     import pandas as pd
     from tqdm import tqdm
 
-    from voebench.benchmark import matching
+    from voebench.benchmark.evaluate import attach_labels, suite_record
     from voebench.benchmark.formats import open_dataset
+    from voebench.benchmark.runner import frame_hashes
 
     if scale not in design.SCALES:
         raise StudyError(f"--scale {scale!r}: expected one of {', '.join(design.SCALES)}")
@@ -101,10 +98,8 @@ def make_study(suite_dir: str | Path, out: str | Path, clips: int = DEFAULT_CLIP
         shapes.add(frames.shape)
     if len(shapes) != 1:
         raise StudyError(f"{dataset.root}: clips differ in shape ({sorted(shapes)[:3]}…); use --resize when reading")
-    table = pd.DataFrame(rows)
-    table["frame_hashes"] = table["clip_id"].map(hashes)
-    table["partner"] = table["clip_id"].map(matching.partners(table)).fillna("")
-    table = matching.measure(table)
+    # partners and matching as `voebench evaluate` finds them, from the frames' fingerprints
+    table = attach_labels(pd.DataFrame({"clip_id": list(hashes), "frame_hashes": list(hashes.values())}), dataset)
     rows = table.to_dict("records")
     try:
         forms = design.design(quadruplets(rows), clips // 4, seed, repeats, catch)
@@ -116,7 +111,7 @@ def make_study(suite_dir: str | Path, out: str | Path, clips: int = DEFAULT_CLIP
     info = dataset.info
     record = {
         "schema": SCHEMA,
-        "suite": suite_record(dataset, rows),
+        "suite": suite_record(dataset, table),
         "scale": scale, "fps": float(fps or info.get("fps") or 16), "frames": int(n_frames),
         "design": {"clips_per_list": clips, "seed": seed, "repeats": repeats, "catch_pairs": catch,
                    "lists": len(forms) // 2, "forms": len(forms)},
@@ -149,21 +144,6 @@ def make_study(suite_dir: str | Path, out: str | Path, clips: int = DEFAULT_CLIP
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return record
-
-
-def suite_record(dataset, rows: list[dict]) -> dict:
-    """The suite as `voebench evaluate` records it in results.json (the human results reuse it)."""
-    info = dataset.info
-    suite = {"content_hash": info["content_hash"], "seed": info.get("seed"), "resolution": info.get("resolution"),
-             "frames": info.get("frames"), "counts": info.get("counts"), "path": str(dataset.root)}
-    if (info.get("config") or {}).get("sweep"):
-        suite["sweep"] = info["config"]["sweep"]
-    if dataset.format != "voebench":
-        quads = {r["quad_id"]: r for r in rows}
-        suite.update(format=dataset.format, reader=info.get("reader"), quadruplets=len(quads),
-                     matched_quadruplets=sum(bool(r["matched"]) for r in quads.values()),
-                     frame_identical_quadruplets=sum(bool(r["frame_identical"]) for r in quads.values()))
-    return suite
 
 
 def _plain(value):
