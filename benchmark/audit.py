@@ -21,7 +21,6 @@ runs against the violation (below 50 %): it is reported, and cannot inflate a sc
 """
 from __future__ import annotations
 
-import json
 from collections import Counter
 from pathlib import Path
 
@@ -30,14 +29,16 @@ import pandas as pd
 
 from voebench.models.registry import AUDIT_PROBES
 from voebench.scenes.camera import OCCLUDER_ROLES, hidden_in_view, parked, seen_window, visible_pixels
-from voebench.scenes.dataset import DatasetError, atomic_write_text, read_clip, read_json, read_manifest
+from voebench.scenes.dataset import DatasetError, read_clip, read_json, read_manifest
+from voebench.scenes.files import atomic_write_text, write_json
 from voebench.scenes.design import CELLS, INHERENT_CUES
 
-from .evaluate import attach_labels
-from .formatting import p_value, pct
-from .metrics import holm, quadruplet_table, sign_test
+from .formats import as_dataset
+from .number_text import p_value, pct
+from .metrics import holm, sign_test
 from .results import json_safe
 from .runner import ModelRef, score_dataset
+from .scored import Scored
 
 ALPHA = 0.05
 CHECKS = ("roles", "frames", "transitions", "hidden", "in_view", "outcome")
@@ -126,10 +127,10 @@ def probe_table(directory: Path, probes: tuple[str, ...] = AUDIT_PROBES, cache: 
     """One row per probe x cell: quadruplets right, wrong and tied, accuracy, and the exact p-value
     the verdict uses (two-sided on occluded cells, 'below 50 %' on visible ones), Holm-corrected
     over the whole table."""
-    rows = []
+    rows, dataset = [], as_dataset(directory)
     for probe in probes:
-        scores, _ = score_dataset(ModelRef(probe), directory, cache, workers, progress=progress)
-        table = quadruplet_table(attach_labels(scores, Path(directory)), "mean")
+        scores, _ = score_dataset(ModelRef(probe), dataset, cache, workers, progress=progress)
+        table = Scored.from_dataset(scores, dataset).table("mean")
         for (principle, condition), g in table.groupby(["principle", "condition"]):
             right, wrong = int((g["accuracy"] == 1).sum()), int((g["accuracy"] == 0).sum())
             n = right + wrong
@@ -225,6 +226,6 @@ def audit(directory: str | Path, out: str | Path | None = None, probes: tuple[st
               "checks": json_safe(checks.to_dict("records")), "probes": json_safe(table.to_dict("records"))}
     if out is not None:
         out = Path(out)
-        atomic_write_text(out / "audit.json", json.dumps(result, indent=1) + "\n")
+        write_json(out / "audit.json", result)
         atomic_write_text(out / "audit.md", markdown(result))
     return result

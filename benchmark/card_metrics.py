@@ -7,10 +7,11 @@ import json
 import shutil
 from pathlib import Path
 
-from voebench.models.trained import CHECKPOINT_DIR
-from voebench.scenes.dataset import write_json
+from voebench.models.world_model import CHECKPOINT_DIR
+from voebench.scenes.files import write_json
 
 from .evaluate import evaluate
+from .results import detected_cells
 from .runner import ModelRef
 
 
@@ -22,11 +23,12 @@ def summary(result: dict) -> dict:
     """The decisions a card records: portable, so they must match exactly on any CPU."""
     mean = result["metrics"]["mean"]
     cells = [c for per in mean["cells"].values() for c in per.values()]
+    detected, _ = detected_cells(mean)
     return {"suite": "voe-mini", "suite_hash": result["suite"]["content_hash"],
             "relative_accuracy": mean["overall"]["relative_accuracy"],
             "visible": mean["conditions"]["visible"]["relative_accuracy"],
             "occluded": mean["conditions"]["occluded"]["relative_accuracy"],
-            "ties": sum(c["n_ties"] for c in cells), "detected_cells": sum(c["detected"] for c in cells),
+            "ties": sum(c["n_ties"] for c in cells), "detected_cells": detected,
             "effect": mean["overall"]["effect"], "machine": result["machine"]}
 
 

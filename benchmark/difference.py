@@ -7,32 +7,25 @@ Issue 14 asks whether object-jepa is ahead of jepa-frame-gru and of its ablation
 difference's CI"; `voebench compare --difference` prints it for every run against the first."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from voebench.scenes.dataset import read_manifest
-
-from .metrics import BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED, quadruplet_table
+from .metrics import BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED
 from .results import load_results
 
 
-def quadruplet_accuracy(results_dir: str | Path, data: str | Path | None = None) -> pd.Series:
-    """Per quadruplet 1/0 (right/wrong, ties wrong), indexed by (principle, condition, quad_id),
-    from a results directory's scores and the suite's manifest (its path is in results.json
-    unless `data` says otherwise)."""
-    results = load_results(results_dir)
-    data = Path(data or results["suite"]["path"])
-    scores = pd.read_parquet(Path(results_dir) / "scores.parquet")
-    rows = pd.DataFrame([r for r in read_manifest(data) if r["split"] == "test"])
-    clips = rows.merge(scores[["clip_id", "surprise"]], on="clip_id", how="inner")
-    partners = {}
-    for quad in clips["quad_id"].unique():
-        partners.update(json.loads((data / "items" / f"{quad}.json").read_text())["meta"]["partners"])
-    clips["partner"] = clips["clip_id"].map(partners).fillna("")
-    table = quadruplet_table(clips, "mean")
+def quadruplet_accuracy(results_dir: str | Path) -> pd.Series:
+    """Per quadruplet accuracy (1 right, 0.5 tie, 0 wrong; NaN in unmatched cells), indexed by
+    (principle, condition, quad_id): the per-quadruplet records `voebench evaluate` wrote from its
+    scored table (benchmark/scored.py), so it works whatever format the data came in (exported,
+    IntPhys, ...) and without the data."""
+    records = load_results(results_dir).get("quadruplets")
+    if not records:
+        raise ValueError(f"{Path(results_dir) / 'results.json'} has no per-quadruplet records (written before they "
+                         "existed): re-run voebench evaluate")
+    table = pd.DataFrame(records).astype({"accuracy": float})
     return table.set_index(["principle", "condition", "quad_id"])["accuracy"]
 
 

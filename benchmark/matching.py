@@ -18,7 +18,15 @@ difference is what the viewer sees).
 """
 from __future__ import annotations
 
+import hashlib
+
+import numpy as np
 import pandas as pd
+
+
+def frame_hashes(frames: np.ndarray) -> list[str]:
+    """Label-free per-frame fingerprints: which clips share a prefix (for pairwise metrics)."""
+    return [hashlib.sha256(f.tobytes()).hexdigest()[:16] for f in frames]
 
 
 def common_prefix(a: list[str], b: list[str]) -> int:

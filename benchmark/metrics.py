@@ -26,7 +26,7 @@ import pandas as pd
 
 # A tie is an exact cancellation up to float rounding: |sum(impossible) - sum(possible)|, computed
 # by `excess` so that equal values cancel exactly, at most TIE_RTOL of the largest |surprise| in
-# the quadruplet. On the committed voe-v1 tables of all twelve bundled models (float64) what is
+# the quadruplet. On the committed voe-v1 tables of the twelve models bundled then (float64) what is
 # left of an exact cancellation is under 1e-16 of that magnitude and the smallest real
 # difference is 1e-12 of it: four empty decades, and the band sits in the middle, so neither a
 # CPU's rounding (~1e-15, models/portable.py) nor a rescaled or shifted copy of the scores (up to
@@ -46,11 +46,6 @@ EFFECT_WINDOW = 3
 # reaches 0.20-0.24 (tests/test_detection.py). Fixed before any trained model was re-scored.
 MIN_EFFECT = 0.15
 ALPHA = 0.05
-# The rule in one line, for tables and pages.
-DETECTED_MEANS = (f"*detected*: a sign test over the cell's quadruplets rejects chance (exact, ties count as wrong, "
-                  f"Holm-corrected over the cells, alpha {ALPHA}) and the median effect is >= {MIN_EFFECT}; effect = "
-                  f"impossible-minus-possible surprise in the {EFFECT_WINDOW} frames from the reveal, in units of the "
-                  "model's per-frame surprise spread on possible clips")
 BOOTSTRAP_RESAMPLES = 1000
 BOOTSTRAP_SEED = 0
 LOCALISATION_WINDOW = 4  # frames after reveal_frame in which the surprise excess must peak
@@ -59,6 +54,8 @@ DETECTION_RULE = (f"one-sided exact sign test over the cell's quadruplets (ties 
                   f"the result's cells at alpha {ALPHA}, and median effect >= {MIN_EFFECT} (impossible-minus-possible "
                   f"surprise in the {EFFECT_WINDOW} frames from the reveal, per clip and frame, in units of the "
                   f"model's per-frame surprise spread on the cell's possible clips); mean aggregation only")
+# The same rule where a table or page says what its "*detected*" means (one text, from the constants).
+DETECTED_MEANS = f"*detected*: {DETECTION_RULE}"
 
 
 def scored_frames(surprises: list[np.ndarray]) -> slice:
@@ -118,15 +115,19 @@ def spreads(clips: pd.DataFrame) -> dict[tuple[str, str], float]:
     return out
 
 
+def auc(pos: np.ndarray, neg: np.ndarray) -> np.ndarray:
+    """Area under the ROC curve (Mann-Whitney: the share of (impossible, possible) pairs ordered
+    right, ties count half), per row of [rows, n] score matrices (one bootstrap resample a row)."""
+    return ((pos[:, :, None] > neg[:, None, :]).mean(axis=(1, 2))
+            + 0.5 * (pos[:, :, None] == neg[:, None, :]).mean(axis=(1, 2)))
+
+
 def roc_auc(scores: np.ndarray, positive: np.ndarray) -> float:
-    """Area under the ROC curve (Mann-Whitney), ties count half. Needs both classes."""
+    """`auc` of one set of scores; NaN without both classes."""
     scores, positive = np.asarray(scores, float), np.asarray(positive, bool)
-    pos, neg = scores[positive], scores[~positive]
-    if len(pos) == 0 or len(neg) == 0:
+    if positive.all() or not positive.any():
         return float("nan")
-    greater = (pos[:, None] > neg[None, :]).sum()
-    ties = (pos[:, None] == neg[None, :]).sum()
-    return float((greater + 0.5 * ties) / (len(pos) * len(neg)))
+    return float(auc(scores[positive][None], scores[~positive][None])[0])
 
 
 def paired_dz(differences: np.ndarray) -> float:
@@ -269,15 +270,13 @@ class Quads:
         # Every quadruplet has two impossible and two possible clips, so each row splits evenly.
         pos = scores[imp].reshape(len(idx), -1)
         neg = scores[~imp].reshape(len(idx), -1)
-        auc = ((pos[:, :, None] > neg[:, None, :]).mean(axis=(1, 2))
-               + 0.5 * (pos[:, :, None] == neg[:, None, :]).mean(axis=(1, 2)))
         with np.errstate(invalid="ignore", divide="ignore"):
             loc = self.loc_hits[idx].sum(1) / self.loc_count[idx].sum(1)
         return {
             "relative_accuracy": self.accuracy[idx].mean(1),
             "effect": _nanmedian(self.effect[idx]),
             "pairwise_accuracy": self.pairwise[idx].mean(1),
-            "auc": auc,
+            "auc": auc(pos, neg),
             "localisation": np.where(np.isfinite(loc), loc, np.nan),
         }
 
@@ -351,9 +350,17 @@ def against_null(group: Quads, null: list[Quads], macro: bool) -> dict:
             "dz_vs_null": paired_dz(delta)}
 
 
-def _quads(clips: pd.DataFrame, how: str) -> tuple[pd.DataFrame, Quads]:
+def _clips(run) -> pd.DataFrame:
+    """The clips table of a run: a scored table's (benchmark/scored.py), or the table itself."""
+    return run.clips if hasattr(run, "clips") else run
+
+
+def _quads(run, how: str) -> tuple[pd.DataFrame, Quads]:
+    """A run's quadruplet table (a scored table's own, computed once; else computed here) and its
+    numbers as arrays."""
+    clips = _clips(run)
     impossible = set(clips.loc[clips["possible"] == 0, "clip_id"])
-    table = quadruplet_table(clips, how)
+    table = run.table(how) if hasattr(run, "table") else quadruplet_table(clips, how)
     return table, Quads(table, impossible, localisation(clips))
 
 
@@ -393,12 +400,14 @@ def by_violation(clips: pd.DataFrame, table: pd.DataFrame) -> list[dict]:
     return rows
 
 
-def compute_metrics(clips: pd.DataFrame, null_runs: list[pd.DataFrame] | None = None) -> dict:
+def compute_metrics(run, null_runs: list | None = None) -> dict:
     """All metrics, for both aggregations, per cell, per principle, per condition and overall.
 
-    null_runs: scores tables of untrained-null models on the same suite, for the paired
+    run: the scored table of benchmark/scored.py (its quadruplet tables are reused), or a clips
+    table as described above. null_runs: the same for untrained-null models on the same suite, for the paired
     comparison (context only: detection does not depend on them). Cells of the mean
     aggregation carry the detection flag (DETECTION_RULE)."""
+    clips = _clips(run)
     out = {"protocol": {"aggregations": list(AGGREGATIONS), "headline": "mean", "tie_rtol": TIE_RTOL,
                         "effect_window": EFFECT_WINDOW, "min_effect": MIN_EFFECT, "alpha": ALPHA,
                         "detection": DETECTION_RULE, "bootstrap_resamples": BOOTSTRAP_RESAMPLES,
@@ -406,7 +415,7 @@ def compute_metrics(clips: pd.DataFrame, null_runs: list[pd.DataFrame] | None = 
                         "null_seeds": len(null_runs or []),
                         "scores": "per clip" if clip_level(clips["surprise"]) else "per frame"}}
     for how in AGGREGATIONS:
-        table, quads = _quads(clips, how)
+        table, quads = _quads(run, how)
         nulls = [_quads(n, how)[1] for n in (null_runs or [])]
 
         def group(select, macro=False):

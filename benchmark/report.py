@@ -5,18 +5,23 @@ from pathlib import Path
 
 import numpy as np
 
-from voebench.scenes.dataset import atomic_write_bytes
+from voebench.scenes.files import atomic_write_bytes
 from voebench.scenes.design import CONDITIONS
 
-from .formatting import ci, effect, p_value, pct
+from .number_text import ci, effect, p_value, pct
 from .metrics import DETECTED_MEANS
-from .results import load_results
+from .results import detected_cells, load_results
+
+
+def in_order(present, canonical) -> list[str]:
+    """The names a result has: voebench's (in their order) first, then any other format's, sorted."""
+    present = set(present)
+    return [c for c in canonical if c in present] + sorted(present - set(canonical))
 
 
 def conditions_of(cells: dict) -> list[str]:
     """The conditions a result has: voebench's (visible, occluded) first, then any other format's."""
-    present = {c for per in cells.values() for c in per}
-    return [c for c in CONDITIONS if c in present] + sorted(present - set(CONDITIONS))
+    return in_order({c for per in cells.values() for c in per}, CONDITIONS)
 
 
 def detected_text(flag) -> str:
@@ -84,7 +89,7 @@ def markdown(result: dict) -> str:
                         ("overall", mean["overall"])]:
         if group:
             lines.append(f"| **{name}** (macro) | | {pct(group['relative_accuracy'])}{ci(group['relative_accuracy_ci'])} | "
-                         f"{effect(group['effect'])} | | {cells_text(detected_cells(mean, name))} | "
+                         f"{effect(group['effect'])} | | {cells_text(detected_fraction(mean, name))} | "
                          f"{effect(group.get('effect_vs_null'))} ({p_value(group.get('p_vs_null'))}) | "
                          f"{pct(group['pairwise_accuracy'])} | {pct(group['auc'])} | {pct(group['localisation'])} | |")
     mixed = [r for r in mean.get("by_violation", [])
@@ -104,13 +109,11 @@ def cells_text(count: str) -> str:
     return count if count == "n/a" else f"{count} cells"
 
 
-def detected_cells(mean: dict, condition: str = "overall") -> str:
-    """'k/n' detected cells of a result's mean metrics, in one condition or overall."""
-    cells = [c for per in mean["cells"].values() for cond, c in per.items()
-             if condition in ("overall", cond) and c.get("detected") is not None]
-    if not cells:  # no cell is tested (unmatched quadruplets, or people's clip-level scores)
-        return "n/a"
-    return f"{sum(c['detected'] for c in cells)}/{len(cells)}"
+def detected_fraction(mean: dict, condition: str = "overall") -> str:
+    """'k/n' detected cells of a result's mean metrics, in one condition or overall ('n/a' where no
+    cell is tested: unmatched quadruplets, people's clip-level scores)."""
+    count = detected_cells(mean, condition)
+    return "n/a" if count is None else f"{count[0]}/{count[1]}"
 
 
 def accuracy_figure(result: dict) -> bytes:
@@ -159,7 +162,7 @@ def accuracy_figure(result: dict) -> bytes:
     return buf.getvalue()
 
 
-def curves_figure(result: dict) -> bytes:
+def surprise_around_reveal_figure(result: dict) -> bytes:
     import io
 
     import matplotlib
@@ -231,7 +234,7 @@ def write_report(results_dir: str | Path) -> list[Path]:
     curves = difficulty(result)
     outputs = {results_dir / "report.md": (markdown(result) + difficulty_markdown(curves)).encode(),
                results_dir / "accuracy.png": accuracy_figure(result),
-               results_dir / "surprise_curves.png": curves_figure(result)}
+               results_dir / "surprise_curves.png": surprise_around_reveal_figure(result)}
     for axis, cells in curves.items():
         outputs[results_dir / f"psychometric_{axis}.png"] = figure(
             axis, {cell: {result["model"]["id"]: c} for cell, c in cells.items()})

@@ -3,14 +3,14 @@ downstream reads: its schema name, JSON-safe values, reading it with a clear err
 from __future__ import annotations
 
 import io
-import json
 import math
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from voebench.scenes.dataset import atomic_write_bytes, atomic_write_text, read_json
+from voebench.scenes.dataset import read_json
+from voebench.scenes.files import atomic_write_bytes, write_json
 
 SCHEMA = "voebench.results/1"
 
@@ -30,6 +30,14 @@ def json_safe(obj):
     return obj
 
 
+def detected_cells(mean: dict, condition: str = "overall") -> tuple[int, int] | None:
+    """(detected, tested) cells of a result's mean-aggregation metrics, in one condition or
+    overall; None where no cell is tested (unmatched quadruplets, people's clip-level scores)."""
+    flags = [c["detected"] for per in mean["cells"].values() for cond, c in per.items()
+             if condition in ("overall", cond) and c.get("detected") is not None]
+    return (sum(flags), len(flags)) if flags else None
+
+
 def load_results(results_dir: str | Path) -> dict:
     return read_json(Path(results_dir) / "results.json",
                      f"no results here (run `voebench evaluate --out {results_dir}` first)")
@@ -37,10 +45,8 @@ def load_results(results_dir: str | Path) -> dict:
 
 def write_results(out: str | Path, result: dict, clip_ids, surprises, model: str, weights_hash: str | None) -> None:
     """RESULTS_DIR: scores.parquet (one row per clip: its surprise values, the model, its weights
-    hash), results.json, then report.md and the figures; each file written to a temporary name
-    and renamed into place."""
-    from .report import write_report
-
+    hash) and results.json, each written to a temporary name and renamed into place (the report
+    follows: report.write_report)."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     table = pd.DataFrame({"clip_id": list(clip_ids), "surprise": [np.asarray(s, float).tolist() for s in surprises]})
@@ -49,5 +55,4 @@ def write_results(out: str | Path, result: dict, clip_ids, surprises, model: str
     buf = io.BytesIO()
     table.to_parquet(buf, index=False)
     atomic_write_bytes(out / "scores.parquet", buf.getvalue())
-    atomic_write_text(out / "results.json", json.dumps(result, indent=1, sort_keys=True) + "\n")
-    write_report(out)
+    write_json(out / "results.json", result)

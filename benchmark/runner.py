@@ -7,9 +7,7 @@ directory; a killed run keeps the chunks it finished and resumes from them.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import io
-import os
 import re
 import shutil
 import signal
@@ -22,21 +20,21 @@ import numpy as np
 import pandas as pd
 
 from voebench.models.protocol import ModelOutputError, check_surprise, model_id
-from voebench.scenes.dataset import DatasetError, atomic_write_bytes
+from voebench.scenes.dataset import DatasetError
+from voebench.scenes.files import atomic_write_bytes
 from voebench.scenes.parallel import run_unordered
 
+from .cache import default_cache
 from .formats import Dataset, as_dataset
 from .formats.base import ClipReader
+from .matching import frame_hashes
 
 CHUNK = 64  # clips per cached chunk: what a kill can lose at most
 ORDER_SEED = 0  # the scoring order's shuffle (scoring_plan)
+BATCH_SIZE = 8  # clips a model gets at once by default (no two of one quadruplet: scoring_plan)
 # Cached scores live under scores-v2: v1 scored in manifest order (a batch held whole
 # quadruplets) and the built-in networks in float32 (issue 10); those scores are not reused.
 CACHE_LAYOUT = "scores-v2"
-
-
-def default_cache() -> Path:
-    return Path(os.environ.get("VOEBENCH_CACHE", Path.home() / ".cache" / "voebench"))
 
 
 @dataclass(frozen=True)
@@ -77,11 +75,6 @@ class ModelInstance:
     @property
     def key(self) -> tuple:
         return ("instance", model_id(self.model), self.model.weights_hash)
-
-
-def frame_hashes(frames: np.ndarray) -> list[str]:
-    """Label-free per-frame fingerprints: which clips share a prefix (for pairwise metrics)."""
-    return [hashlib.sha256(f.tobytes()).hexdigest()[:16] for f in frames]
 
 
 class ModelFailure(RuntimeError):
@@ -242,7 +235,7 @@ def check_dataset(dataset: Dataset, rows: list[dict], skip_bad: bool) -> tuple[l
 
 
 def score_dataset(ref: ModelRef, data: str | Path | Dataset, cache: Path | None = None, workers: int = 1,
-                  batch_size: int = 8, progress: bool = True, skip_bad: bool = False,
+                  batch_size: int = BATCH_SIZE, progress: bool = True, skip_bad: bool = False,
                   scheduler: str | None = None, timeout: float | None = None) -> tuple[pd.DataFrame, dict]:
     """Per-clip surprise for every test clip of `data` (a Dataset of any format, or the path of a
     voebench suite); returns (scores, info about the run)."""

@@ -69,13 +69,14 @@ class Suite:
             labels["violation"] = ""
         return labels
 
-    def null_runs(self) -> list[pd.DataFrame]:
-        """The untrained-null scores joined with the labels, one table per seed."""
+    def null_runs(self) -> list:
+        """The untrained-null scores joined with the labels, one scored table (benchmark/scored.py)
+        per seed."""
         from .runner import read_scores
+        from .scored import Scored
 
         labels = self.labels()
-        return [labels.merge(read_scores(p)[["clip_id", "surprise"]], on="clip_id")
-                for p in sorted(self.null_dir.glob("seed-*.parquet"))]
+        return [Scored.from_labels(labels, read_scores(p)) for p in sorted(self.null_dir.glob("seed-*.parquet"))]
 
 
 def load(name: str) -> Suite:
@@ -115,23 +116,28 @@ def hash_mismatch(suite: Suite, info: dict) -> str | None:
             "comparable with the leaderboard and will not be accepted by `voebench submit`.")
 
 
-def freeze(suite: Suite, data: Path, cache: Path | None = None, null_seeds: int = 10, progress: bool = True,
+def freeze(suite: Suite, data: Path, cache: Path | None = None, null_seeds: int | None = None, progress: bool = True,
            directory: Path = SUITE_DIR) -> None:
     """Maintainers: write the suite's frozen labels (DIRECTORY/NAME.labels.csv) and untrained-null
-    scores (DIRECTORY/NAME.null/seed-K.parquet) from its generated data, so that submissions are
-    re-scored without the clips. tests/test_suites.py checks that this rebuilds the committed files."""
-    from voebench.scenes.dataset import atomic_write_bytes, atomic_write_text, load_info
+    scores (DIRECTORY/NAME.null/seed-K.parquet, `null_seeds` of them: default evaluate's NULL_SEEDS)
+    from its generated data, so that submissions are re-scored without the clips.
+    tests/test_suites.py checks that this rebuilds the committed files."""
+    from voebench.scenes.dataset import load_info
+    from voebench.scenes.files import atomic_write_bytes, atomic_write_text
 
-    from .evaluate import attach_labels
+    from .evaluate import NULL_SEEDS
+    from .formats import as_dataset
     from .runner import ModelRef, score_dataset, table_bytes
+    from .scored import attach_labels
 
     info = load_info(data)
     if info["content_hash"] != suite.content_hash:
         raise SuiteError(hash_mismatch(suite, info))
-    scores, _ = score_dataset(ModelRef("frame-diff"), data, cache, progress=progress)
-    labels = attach_labels(scores, data)[list(LABEL_COLUMNS)].sort_values("clip_id")
+    dataset = as_dataset(data)
+    scores, _ = score_dataset(ModelRef("frame-diff"), dataset, cache, progress=progress)
+    labels = attach_labels(scores, dataset)[list(LABEL_COLUMNS)].sort_values("clip_id")
     atomic_write_text(Path(directory) / f"{suite.name}.labels.csv", labels.to_csv(index=False))
-    for seed in range(null_seeds):
-        s, _ = score_dataset(ModelRef("untrained-null", kwargs={"seed": seed}), data, cache, progress=progress)
+    for seed in range(NULL_SEEDS if null_seeds is None else null_seeds):
+        s, _ = score_dataset(ModelRef("untrained-null", kwargs={"seed": seed}), dataset, cache, progress=progress)
         records = [{"clip_id": r.clip_id, "surprise": r.surprise, "frame_hashes": []} for r in s.itertuples()]
         atomic_write_bytes(Path(directory) / f"{suite.name}.null" / f"seed-{seed}.parquet", table_bytes(records))

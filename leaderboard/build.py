@@ -11,13 +11,15 @@ import json
 import shutil
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
 
 from voebench.benchmark import suites
-from voebench.benchmark.formatting import effect, pct
+from voebench.benchmark.results import detected_cells
+from voebench.benchmark.runner import read_scores
+from voebench.benchmark.scored import REVEAL_HALF_WIDTH, Scored
+from voebench.benchmark.number_text import effect, pct
 from voebench.benchmark.metrics import DETECTED_MEANS
-from voebench.scenes.dataset import atomic_write_text
+from voebench.models.kinds import Kind
+from voebench.scenes.files import atomic_write_bytes, atomic_write_text
 from voebench.scenes.design import CELLS, CONDITIONS, PRINCIPLES
 
 from .submission import ROOT, SUBMISSIONS
@@ -46,8 +48,7 @@ def kind(card: dict) -> str:
     field existed show '–'."""
     if "kind" not in card:
         return "–"
-    text = {"probe": "probe (reference)", "audit probe": "probe (reference)", "null": "null (reference)",
-            "control": "control (ceiling, hand-built)", "human baseline": "human baseline (people)"}.get(card["kind"], card["kind"])
+    text = Kind(card["kind"]).display
     return f"{text} (perception: {card['perception']})" if card.get("perception") else text
 
 
@@ -59,8 +60,7 @@ def _row(e: dict) -> dict:
         "accuracy": o["relative_accuracy"], "ci_low": o["relative_accuracy_ci"][0], "ci_high": o["relative_accuracy_ci"][1],
         "effect": o["effect"], "visible": m["conditions"]["visible"]["relative_accuracy"],
         "occluded": m["conditions"]["occluded"]["relative_accuracy"],
-        "detected_cells": None if "human" in e else
-        sum(bool(c.get("detected")) for p in m["cells"].values() for c in p.values()),
+        "detected_cells": (detected_cells(m) or (None,))[0],
         "human": e.get("human"),
         "localisation": o["localisation"], "auc": o["auc"], "parameters": e["card"].get("parameters"),
         "date": e["date"], "license": e["card"].get("license", ""), "link": e["card"].get("link") or "",
@@ -81,10 +81,11 @@ PEOPLE = -1  # the rank of a human baseline: shown apart, first, as "people"; ne
 def ranked(entries: list[dict]) -> list[dict]:
     """Rows by accuracy; human baselines and a hand-built control (the suite's ceiling) are not
     ranked among the models they are read against: they come first, with rank PEOPLE / CEILING."""
-    rows = sorted((_row(e) for e in entries), key=lambda r: (-r["accuracy"], -(r["effect"] or 0), r["model"]))
-    people = [r for r in rows if r["human"]]
-    controls = [r for r in rows if r["kind"].startswith("control") and not r["human"]]
-    others = [r for r in rows if not r["kind"].startswith("control") and not r["human"]]
+    keyed = sorted(((_row(e), e["card"].get("kind")) for e in entries),
+                   key=lambda rk: (-rk[0]["accuracy"], -(rk[0]["effect"] or 0), rk[0]["model"]))
+    people = [r for r, _ in keyed if r["human"]]
+    controls = [r for r, k in keyed if k == Kind.CONTROL and not r["human"]]
+    others = [r for r, k in keyed if k != Kind.CONTROL and not r["human"]]
     for r in people:
         r["rank"] = PEOPLE
     for r in controls:
@@ -135,32 +136,12 @@ def to_markdown(rows: list[dict], suite: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-EXCESS_HALF_WIDTH = 8  # frames either side of the reveal in the gallery's surprise panels
-
-
-def excess_curve(scores: pd.Series, quad: pd.DataFrame, reveal: int, cell_possible) -> list:
-    """A model's impossible-minus-possible surprise on one quadruplet, frame by frame around the
-    reveal (each impossible clip minus the possible clip it was spliced from, the two averaged),
-    in units of the model's own spread: the standard deviation of its per-frame surprise on the
-    cell's possible clips (the unit of the effect). Comparable across models; None where a frame
-    is outside the clip or inside a model's context."""
-    values = np.concatenate([np.asarray(scores[c], float) for c in cell_possible])
-    spread = float(np.nanstd(values)) if np.isfinite(values).any() else 0.0
-    diffs = [np.asarray(scores[r.clip_id], float) - np.asarray(scores[r.partner], float)
-             for r in quad[quad.possible == 0].itertuples()]
-    mean = np.mean(diffs, axis=0)
-    out = []
-    for t in range(reveal - EXCESS_HALF_WIDTH, reveal + EXCESS_HALF_WIDTH + 1):
-        v = mean[t] / spread if 0 <= t < len(mean) and spread > 0 else float("nan")
-        out.append(None if not np.isfinite(v) else round(float(v), 4))
-    return out
-
-
 def gallery(entries: list[dict], suite: suites.Suite, data: Path | None, assets: Path) -> list[dict]:
     """One occluded and one visible example quadruplet per principle: the animated preview (if
-    the suite's data is here) and each model's surprise excess around the reveal (excess_curve)."""
+    the suite's data is here) and each model's surprise excess around the reveal, in units of its
+    own spread (Scored.excess_around_reveal)."""
     labels = suite.labels()
-    scores = {e["slug"]: pd.read_parquet(Path(e["path"]) / "scores.parquet").set_index("clip_id")["surprise"]
+    scored = {e["slug"]: Scored.from_labels(labels, read_scores(Path(e["path"]) / "scores.parquet"))
               for e in entries if "human" not in e}  # people's ratings are one per clip: no curve
     out = []
     for principle in PRINCIPLES:
@@ -178,11 +159,10 @@ def gallery(entries: list[dict], suite: suites.Suite, data: Path | None, assets:
                 imp = q[(q.possible == 0) & (q.partner == cid)].clip_id
                 order += [("impossible", c) for c in imp]
             reveal = int(q[q.possible == 0].reveal_frame.iloc[0])
-            cell = labels[(labels.principle == principle) & (labels.condition == condition) & (labels.possible == 1)]
             item = {"quad_id": quad_id, "principle": principle, "condition": condition, "reveal": reveal,
                     "clips": [{"role": role, "clip_id": c} for role, c in order],
-                    "offsets": list(range(-EXCESS_HALF_WIDTH, EXCESS_HALF_WIDTH + 1)),
-                    "excess": {slug: excess_curve(s, q, reveal, cell.clip_id) for slug, s in scores.items()}}
+                    "offsets": list(range(-REVEAL_HALF_WIDTH, REVEAL_HALF_WIDTH + 1)),
+                    "excess": {slug: s.excess_around_reveal(quad_id) for slug, s in scored.items()}}
             gif = (data / "previews" / f"{quad_id}.gif") if data else None
             if gif is not None and gif.exists():
                 shutil.copy(gif, assets / gif.name)
@@ -196,14 +176,14 @@ def sweep_sections(folder: Path, assets: Path) -> list[dict]:
     """The page's difficulty section: each summary of `voebench curves` in FOLDER (a sweep suite,
     every bundled model's curve), drawn to assets/ and tabulated: per model and cell, accuracy per
     level and the 75 % point."""
-    from voebench.benchmark.curves import summary_figure
+    from voebench.benchmark.psychometric_summary import summary_figure
     from voebench.benchmark.psychometric import describe_point
 
     out = []
     for path in sorted(Path(folder).glob("*.json")) if folder else []:
         summary = json.loads(path.read_text())
         image = assets / f"sweep-{path.stem}.png"
-        image.write_bytes(summary_figure(summary))
+        atomic_write_bytes(image, summary_figure(summary))
         cells = sorted({cell for m in summary["models"].values() for cell in m})
         rows = [{"model": model, "cells": {cell: {"point": describe_point(c), "levels": [[g["x"], g["accuracy"]] for g in c["levels"]]}
                                            for cell, c in m.items()}}

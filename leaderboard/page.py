@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import json
 
-from voebench.benchmark.metrics import MIN_EFFECT
-from voebench.scenes.design import CELLS
+from voebench.benchmark.metrics import ALPHA, EFFECT_WINDOW, MIN_EFFECT
+from voebench.scenes.design import CELLS, PRINCIPLES
+
+# Spelled out in the page's prose ("the seven principles"); any other count as a number.
+NUMBER_WORDS = {5: "five", 6: "six", 7: "seven", 8: "eight", 9: "nine"}
 
 TEMPLATE = r"""<!doctype html>
 <html lang="en">
@@ -33,10 +36,10 @@ tr.human td { background: #fff4dc; font-style: italic; }
 <body>
 <h1>voebench leaderboard</h1>
 <p class="sub">Suite <b>__SUITE__</b> (content hash <code>__HASH__</code>). __DESCRIPTION__<br>
-Headline: quadruplet relative accuracy with <b>mean</b> aggregation (ties count ½), macro average over the seven
+Headline: quadruplet relative accuracy with <b>mean</b> aggregation (ties count ½), macro average over the __N_PRINCIPLES__
 principles, 95 % bootstrap CI. A cell is <b>detected</b> when a sign test over its quadruplets rejects chance
-(exact, ties count as wrong, Holm-corrected over the __N_CELLS__ cells, α = 0.05) <i>and</i> its median effect is at least
-0.15; effect = the impossible clips' surprise excess in the 3 frames from the reveal, in units of the model's own
+(exact, ties count as wrong, Holm-corrected over the __N_CELLS__ cells, α = __ALPHA__) <i>and</i> its median effect is at least
+__MIN_EFFECT__; effect = the impossible clips' surprise excess in the __EFFECT_WINDOW__ frames from the reveal, in units of the model's own
 per-frame surprise spread on possible clips (unchanged by rescaling or shifting a model's scores). The row ranked
 <b>ceiling</b> is a hand-built physics tracker (frames only, not learned): what the suite can measure, against
 which the learned models are read. Rows marked <b>people</b> (shaded) are human baselines measured with
@@ -51,7 +54,7 @@ score per clip, so effect and detection do not apply; they are never ranked amon
 <p class="sub">Each animation shows the two possible clips and the two impossible clips spliced from them. Below it,
 each model's surprise on the impossible clips minus the possible clips they were spliced from, frame by frame around
 the reveal (grey line), in units of that model's own per-frame surprise spread on the cell's possible clips: a model
-that notices the violation rises above zero just after the line; the number is its peak in the 3 frames from the
+that notices the violation rises above zero just after the line; the number is its peak in the __EFFECT_WINDOW__ frames from the
 reveal (the effect window).</p>
 <div class="gallery" id="gallery"></div>
 <script id="data" type="application/json">__DATA__</script>
@@ -134,12 +137,12 @@ function excessPanel(item) {
   const x = k => L + (k / (offsets.length - 1)) * (W - 8), y = v => H / 2 - Math.max(-Y, Math.min(Y, v)) / Y * (H / 2 - 2);
   const x0 = x(offsets.indexOf(0));
   let out = `<div class="sub" style="font-size:12px">Impossible minus possible surprise, frames ${offsets[0]}..+${offsets[offsets.length - 1]}` +
-    ` around the reveal (grey line), in units of each model's own spread; scale ±${Y.toFixed(1)}; red: peak in the 3 frames` +
+    ` around the reveal (grey line), in units of each model's own spread; scale ±${Y.toFixed(1)}; red: peak in the __EFFECT_WINDOW__ frames` +
     ` from the reveal at least ${MIN_EFFECT} (the detection rule's effect bar).</div>`;
   rows.forEach((r, i) => {
     const v = item.excess[r.slug];
     const pts = v.map((e, k) => e === null ? null : `${x(k).toFixed(1)},${y(e).toFixed(1)}`).filter(Boolean).join(" ");
-    const after = v.slice(offsets.indexOf(0), offsets.indexOf(0) + 3).filter(e => e !== null);
+    const after = v.slice(offsets.indexOf(0), offsets.indexOf(0) + __EFFECT_WINDOW__).filter(e => e !== null);
     const peak = after.length ? Math.max(...after) : null;
     out += `<svg width="${L + W + 44}" height="${H}" role="img" aria-label="surprise excess ${esc(r.model)}">` +
       `<text x="2" y="${H / 2 + 4}">${esc(r.model).slice(0, 24)}</text>` +
@@ -182,4 +185,6 @@ def render(data: dict) -> str:
     blob = json.dumps(data, allow_nan=False).replace("</", "<\\/")
     return (TEMPLATE.replace("__SUITE__", html.escape(data["suite"])).replace("__HASH__", html.escape(data["suite_hash"][:16]))
             .replace("__DESCRIPTION__", html.escape(data["description"])).replace("__N_CELLS__", str(len(CELLS)))
+            .replace("__N_PRINCIPLES__", NUMBER_WORDS.get(len(PRINCIPLES), str(len(PRINCIPLES))))
+            .replace("__ALPHA__", repr(ALPHA)).replace("__EFFECT_WINDOW__", str(EFFECT_WINDOW))
             .replace("__MIN_EFFECT__", repr(MIN_EFFECT)).replace("__DATA__", blob))

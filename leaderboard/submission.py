@@ -14,10 +14,8 @@ from __future__ import annotations
 import copy
 import json
 import math
-import os
 import re
 import shutil
-import tempfile
 from datetime import date
 from pathlib import Path
 from typing import Literal
@@ -29,8 +27,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from voebench.benchmark import suites
 from voebench.benchmark.metrics import compute_metrics
 from voebench.benchmark.results import SCHEMA as RESULTS_SCHEMA, json_safe
+from voebench.benchmark.scored import Scored
+from voebench.models.kinds import Kind
 from voebench.models.protocol import surprise_problem
-from voebench.scenes.dataset import sha256_file
+from voebench.scenes.files import atomic_folder, sha256_file, write_json
 
 SCHEMA = "voebench.submission/1"
 ROOT = Path(__file__).parent
@@ -46,7 +46,7 @@ class SubmissionError(ValueError):
 
 
 class ModelCard(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, use_enum_values=True)
     name: str = Field(pattern=NAME_PATTERN, description="display name; letters, digits, space . _ + ( ) -")
     authors: str = Field(min_length=1, max_length=200)
     description: str = Field(default="", max_length=2000)
@@ -54,10 +54,11 @@ class ModelCard(BaseModel):
     training_data: str = Field(default="", max_length=500)
     link: str | None = Field(default=None, max_length=300)
     license: str = Field(default="unspecified", max_length=100)
-    # What the entry is. The bundled references (untrained nulls, shortcut and audit probes) say so,
-    # so a reader sees what a score means without physics; anything submitted is "submitted".
-    # "human baseline": people's ratings from `voebench human-results` (shown apart, never ranked).
-    kind: Literal["submitted", "world model", "null", "probe", "audit probe", "control", "human baseline"] = "submitted"
+    # What the entry is (models/kinds.py: the registry's kinds, "human baseline" and "submitted"). The
+    # bundled references (untrained nulls, shortcut and audit probes) say so, so a reader sees what a
+    # score means without physics; anything submitted is "submitted". "human baseline": people's
+    # ratings from `voebench human-results` (shown apart, never ranked). Stored as its string value.
+    kind: Kind = Field(default=Kind.SUBMITTED, validate_default=True)
     # How a model gets its objects, where that is not learned from pixels end to end (issue 14):
     # a hand-built parse or one trained on the generator's masks is a head start a reader must see.
     perception: Literal["learned", "hand-built", "mask-supervised"] | None = None
@@ -154,7 +155,7 @@ def _recomputed(suite, scores: pd.DataFrame, path: Path) -> dict:
     if key not in _METRICS_CACHE:
         if len(_METRICS_CACHE) > 16:
             _METRICS_CACHE.clear()
-        _METRICS_CACHE[key] = compute_metrics(suite.labels().merge(scores, on="clip_id"), suite.null_runs())
+        _METRICS_CACHE[key] = compute_metrics(Scored.from_labels(suite.labels(), scores), suite.null_runs())
     return copy.deepcopy(_METRICS_CACHE[key])
 
 
@@ -232,16 +233,11 @@ def submit(results_dir: Path, card: dict | None = None, root: Path = SUBMISSIONS
     base.mkdir(parents=True, exist_ok=True)
     versions = [int(p.name[1:]) for p in base.glob("v*") if p.name[1:].isdigit()]
     target = base / f"v{max(versions, default=0) + 1}"
-    tmp = Path(tempfile.mkdtemp(prefix=".incoming-", dir=base))
-    try:
+    with atomic_folder(target, prefix=".incoming-") as tmp:  # a concurrent submit that took the name wins
         shutil.copy(Path(results_dir) / "results.json", tmp / "results.json")
         shutil.copy(Path(results_dir) / "scores.parquet", tmp / "scores.parquet")
         entry = {k: v for k, v in sub.items() if k != "scores"}
         entry["date"] = today or date.today().isoformat()
         entry["version"] = int(target.name[1:])
-        (tmp / "submission.json").write_text(json.dumps(json_safe(entry), indent=1, sort_keys=True) + "\n")
-        os.rename(tmp, target)  # fails rather than overwrite if a concurrent submit took the name
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+        write_json(tmp / "submission.json", json_safe(entry))
     return target

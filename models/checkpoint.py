@@ -14,7 +14,7 @@ import torch
 from safetensors.torch import load_file
 from safetensors.torch import save as safetensors_bytes
 
-from voebench.scenes.dataset import atomic_write_bytes, sha256_file, write_json
+from voebench.scenes.files import atomic_write_bytes, sha256_file, write_json
 
 PICKLE_SUFFIXES = (".pt", ".pth", ".pkl", ".pickle", ".bin", ".ckpt")
 

@@ -20,7 +20,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from .nets import CausalGRU, CausalTransformer, FrameEncoder, block_mask, effective_rank, ema_update, sigreg
-from .trained import Network
+from .world_model import Network
 
 
 @dataclass

@@ -35,7 +35,7 @@ from torch import nn
 
 from .nets import block_mask, effective_rank, ema_update
 from .object_tokens import FEATURES, SCENE_FEATURES, SLOTS, clip_tokens, mirror
-from .trained import Network
+from .world_model import Network
 
 PIXELS = 32  # side of the frames the pixel ablation predicts (64x64 renders pooled 2x2)
 

@@ -1,10 +1,11 @@
 """Object tokens for object-jepa (issue 14): a clip's frames turned into a fixed set of slots per
 frame, each slot one object followed through time, plus one scene map per frame.
 
-Perception is hand-built, not learned (the model's card says so): the physics tracker's colour
-parse (models/scene_parse.py: objects, screens, walls and shelves) and its sightings (pieces of
-one object split by a thin post joined, the sides where something cuts it off). What is
-learned is everything after: the token encoder and the predictor with memory.
+Perception is hand-built, not learned (the model's card says so): the colour parse the physics
+tracker also uses (models/scene_parse.py: objects, screens, walls and shelves, and the
+sightings: pieces of one object split by a thin post joined, the sides where something cuts it
+off). Nothing here depends on the tracker's physics. What is learned is everything after: the
+token encoder and the predictor with memory.
 
 Slots keep identity across time, also while their object is hidden: a sighting joins the slot
 whose colour matches and whose last place is nearest; a slot whose object is not seen stays
@@ -19,8 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .physics_tracker import COLOUR_MATCH, sightings
-from .scene_parse import parse
+from .scene_parse import COLOUR_MATCH, parse, sightings
 
 SLOTS = 6  # objects followed at once (the suites show at most 4: event objects and distractors)
 GRID = 8  # the scene map's cells per side (16 was worse on the development suite: occluded 71 % against 86 %)

@@ -11,7 +11,7 @@ import torch
 from torch import nn
 
 from .nets import CausalTransformer, FrameEncoder, block_mask
-from .trained import Network
+from .world_model import Network
 
 
 @dataclass

@@ -5,7 +5,8 @@ the `voebench.models` entry-point group, or a file.
     create("untrained-null", seed=3)
     create("path/to/my_model.py:MyModel", weights="weights.safetensors")
 
-Adding a model is its file plus one record in RECORDS.
+Adding a model is its file plus one record in RECORDS. Importing this module loads no model (no
+torch, no OpenCV): a record names its code by "module:attr", imported when the model is built.
 """
 from __future__ import annotations
 
@@ -17,11 +18,14 @@ from dataclasses import dataclass
 from importlib.metadata import entry_points
 from pathlib import Path
 
+from .kinds import Kind
+
 ENTRY_POINT_GROUP = "voebench.models"
 AUTHORS = "voebench maintainers"
 PLAYGROUND_DATA = "voebench playground (possible-only), see models/checkpoints/*.json"
-# The control's development seeds are stated once, in models/physics_tracker.py.
-_CONTROL_SEEDS = ", ".join(map(str, __import__("voebench.models.physics_tracker", fromlist=["DEV_SEEDS"]).DEV_SEEDS))
+# The development suites the control's (physics-tracker's) constants were set on, stated once.
+CONTROL_DEV_SEEDS = (783, 784, 55001, 61803)
+_CONTROL_SEEDS = ", ".join(map(str, CONTROL_DEV_SEEDS))
 CONTROL_DATA = f"none: hand-built; its constants were set on development suites (seeds {_CONTROL_SEEDS}, 20 per cell)"
 
 
@@ -29,25 +33,25 @@ CONTROL_DATA = f"none: hand-built; its constants were set on development suites 
 class ModelRecord:
     """One model: how to build it, what it is, and where it appears.
 
-    kind: "probe" (a hand-built shortcut detector), "audit probe" (one more shortcut for
-    `voebench audit`), "null" (random weights: chance),
-    "world model" (trained here; `network` is its nn.Module, `voebench train` trains it and
-    its weights ship under models/checkpoints/), "adapter" (someone else's weights) or "control"
-    (hand-built from physics, not learned: the suite's positive control, issue 13).
+    kind: what it is (models/kinds.py); a world model's `network` is its nn.Module, which
+    `voebench train` trains, and its weights ship under models/checkpoints/.
     bundled: scored by `voebench run` and shown on the leaderboard out of the box.
+    steps: a world model's step budget, the one its shipped checkpoint was trained with (its
+    card records it; `make checkpoints` reads it here).
     """
 
     name: str
-    kind: str
+    kind: Kind
     description: str
     factory: str = ""  # "module:attr" of the protocol model; world models use TrainedModel
     network: str = ""  # "module:attr" of the network (world models, and their untrained nulls)
     bundled: bool = True
     perception: str | None = None  # "hand-built" / "mask-supervised" where objects are not learned from pixels
+    steps: int | None = None
 
     @property
     def trainable(self) -> bool:
-        return self.kind == "world model"
+        return self.kind == Kind.WORLD_MODEL
 
     @property
     def shipped(self) -> bool:
@@ -57,22 +61,23 @@ class ModelRecord:
         """The leaderboard's model card (voebench submit) for a bundled model. A hand-built
         control's card lists its constants: its parameters, set by hand on development suites."""
         description = self.description
-        if self.kind == "control":
-            from .physics_tracker import constants
+        if self.kind == Kind.CONTROL:
+            from .physics_tracker import constants  # here, not at the top: the registry loads no model (OpenCV)
 
             description += " Constants: " + ", ".join(f"{k}={v:g}" for k, v in constants().items()) + "."
         return {"name": self.name, "authors": AUTHORS, "description": description, "parameters": parameters,
-                "training_data": PLAYGROUND_DATA if self.trainable else CONTROL_DATA if self.kind == "control" else "none",
+                "training_data": PLAYGROUND_DATA if self.trainable else CONTROL_DATA if self.kind == Kind.CONTROL else "none",
                 "link": None, "license": "MIT",
-                "kind": self.kind, **({"perception": self.perception} if self.perception else {})}
+                "kind": self.kind.value, **({"perception": self.perception} if self.perception else {})}
 
 
-def _world_model(name: str, network: str, description: str, bundled: bool = True,
+def _world_model(name: str, network: str, steps: int, description: str, bundled: bool = True,
                  perception: str | None = None) -> list[ModelRecord]:
-    """A model trained here, and its own untrained null: the reference that shows whether
-    training, not the architecture, made the difference (issue 10)."""
-    return [ModelRecord(name, "world model", description, network=network, bundled=bundled, perception=perception),
-            ModelRecord(f"untrained-{name}", "null", f"{name} with random weights (its own initialisation, seed 0): "
+    """A model trained here (for `steps` steps), and its own untrained null: the reference that
+    shows whether training, not the architecture, made the difference (issue 10)."""
+    return [ModelRecord(name, Kind.WORLD_MODEL, description, network=network, bundled=bundled, perception=perception,
+                        steps=steps),
+            ModelRecord(f"untrained-{name}", Kind.NULL, f"{name} with random weights (its own initialisation, seed 0): "
                         "what the architecture 'detects' before any training; the reference for the trained model.",
                         factory="voebench.models.untrained_null:UntrainedNull", network=network, bundled=bundled,
                         perception=perception)]
@@ -80,64 +85,64 @@ def _world_model(name: str, network: str, description: str, bundled: bool = True
 
 _TRAINED = " Trained on the playground split only."
 RECORDS: dict[str, ModelRecord] = {r.name: r for r in [
-    ModelRecord("frame-diff", "probe", "Shortcut probe: mean absolute pixel change between consecutive frames. "
+    ModelRecord("frame-diff", Kind.PROBE, "Shortcut probe: mean absolute pixel change between consecutive frames. "
                 "No learning.", factory="voebench.models.frame_diff:FrameDiff"),
-    ModelRecord("histogram-change", "probe", "Shortcut probe: L1 change of the joint RGB histogram between "
+    ModelRecord("histogram-change", Kind.PROBE, "Shortcut probe: L1 change of the joint RGB histogram between "
                 "consecutive frames. No learning.", factory="voebench.models.histogram_change:HistogramChange"),
-    ModelRecord("frame-oddness", "probe", "Shortcut probe: mean pixel distance of each frame to the clip's other "
+    ModelRecord("frame-oddness", Kind.PROBE, "Shortcut probe: mean pixel distance of each frame to the clip's other "
                 "frames. No learning.", factory="voebench.models.frame_oddness:FrameOddness"),
-    ModelRecord("colour-novelty", "audit probe", "Audit probe: share of pixels whose coarse colour has not been seen "
+    ModelRecord("colour-novelty", Kind.AUDIT_PROBE, "Audit probe: share of pixels whose coarse colour has not been seen "
                 "earlier in the clip. No learning.", factory="voebench.models.colour_novelty:ColourNovelty",
                 bundled=False),
-    ModelRecord("optical-flow", "audit probe", "Audit probe: mean Farneback optical-flow magnitude between "
+    ModelRecord("optical-flow", Kind.AUDIT_PROBE, "Audit probe: mean Farneback optical-flow magnitude between "
                 "consecutive frames. No learning.", factory="voebench.models.optical_flow:OpticalFlow", bundled=False),
-    ModelRecord("object-area", "audit probe", "Audit probe: share of saturated (object) pixels in the frame. "
+    ModelRecord("object-area", Kind.AUDIT_PROBE, "Audit probe: share of saturated (object) pixels in the frame. "
                 "No learning.", factory="voebench.models.object_area:ObjectArea", bundled=False),
-    ModelRecord("background-change", "audit probe", "Audit probe: distance to a running-average background. "
+    ModelRecord("background-change", Kind.AUDIT_PROBE, "Audit probe: distance to a running-average background. "
                 "No learning.", factory="voebench.models.background_change:BackgroundChange", bundled=False),
-    ModelRecord("frame-lag", "audit probe", "Audit probe: mean pixel change over 4 frames. No learning.",
+    ModelRecord("frame-lag", Kind.AUDIT_PROBE, "Audit probe: mean pixel change over 4 frames. No learning.",
                 factory="voebench.models.frame_lag:FrameLag", bundled=False),
-    ModelRecord("untrained-null", "null", "The conv encoder + latent predictor architecture with random weights "
+    ModelRecord("untrained-null", Kind.NULL, "The conv encoder + latent predictor architecture with random weights "
                 "(seed 0): the chance reference.", factory="voebench.models.untrained_null:UntrainedNull"),
-    *_world_model("jepa-frame", "voebench.models.jepa_frame:JepaFrameNet",
+    *_world_model("jepa-frame", "voebench.models.jepa_frame:JepaFrameNet", 2500,
                   "Per-frame latent world model: conv encoder, causal transformer predictor, EMA targets, temporal "
                   "block masking, change-weighted L1." + _TRAINED),
-    *_world_model("jepa-frame-gru", "voebench.models.jepa_frame:JepaFrameGruNet",
+    *_world_model("jepa-frame-gru", "voebench.models.jepa_frame:JepaFrameGruNet", 2500,
                   "jepa-frame with a recurrent (GRU) predictor instead of the causal transformer; chosen on the "
                   "development suite." + _TRAINED),
-    *_world_model("vjepa-tubelet", "voebench.models.vjepa_tubelet:VJepaTubeletNet",
+    *_world_model("vjepa-tubelet", "voebench.models.vjepa_tubelet:VJepaTubeletNet", 3500,
                   "V-JEPA-style: 2x16x16 tubelets, ViT encoder, predictor from context tokens to future tokens, "
                   "EMA targets." + _TRAINED),
-    *_world_model("pixel-predictor", "voebench.models.pixel_predictor:PixelPredictorNet",
+    *_world_model("pixel-predictor", "voebench.models.pixel_predictor:PixelPredictorNet", 1000,
                   "Generative baseline: the jepa-frame backbone decoding the next frame's pixels." + _TRAINED),
-    *_world_model("object-jepa", "voebench.models.object_jepa:ObjectJepaNet",
+    *_world_model("object-jepa", "voebench.models.object_jepa:ObjectJepaNet", 4500,
                   "Object-centric latent world model (issue 14). Perception: hand-built (the physics tracker's colour "
                   "parse; slots keep an object's identity while it is hidden). Learned: token encoder with EMA "
                   "targets, a predictor attending along each slot's whole past and across the objects of a frame, "
                   "temporal block masking; surprise = next-frame latent error of visible slots + visibility "
                   "cross-entropy." + _TRAINED, perception="hand-built"),
-    *_world_model("object-jepa-nomemory", "voebench.models.object_jepa:ObjectJepaNoMemoryNet",
+    *_world_model("object-jepa-nomemory", "voebench.models.object_jepa:ObjectJepaNoMemoryNet", 4500,
                   "Ablation of object-jepa: the predictor sees the current frame only (no memory of hidden "
                   "objects). Perception: hand-built." + _TRAINED, bundled=False, perception="hand-built"),
-    *_world_model("object-jepa-pixels", "voebench.models.object_jepa:ObjectJepaPixelsNet",
+    *_world_model("object-jepa-pixels", "voebench.models.object_jepa:ObjectJepaPixelsNet", 4500,
                   "Ablation of object-jepa: the same predictor decodes the next frame's pixels (32x32) instead of "
                   "latents; surprise = pixel error. Perception: hand-built." + _TRAINED, bundled=False,
                   perception="hand-built"),
-    ModelRecord("physics-tracker", "control", "Hand-built, not learned: the suite's ceiling (positive control). "
+    ModelRecord("physics-tracker", Kind.CONTROL, "Hand-built, not learned: the suite's ceiling (positive control). "
                 "Perceives objects, screens and surfaces by colour; keeps object files through occlusion; predicts "
                 "with inertia, gravity over a seen gap, bounces off seen walls and elastic launches by contact; "
                 f"surprise = what the prediction cannot explain. Constants set on development suites (seeds "
                 f"{_CONTROL_SEEDS}, 20 per cell) and frozen before scoring; explained in docs/physics-tracker.md.",
                 factory="voebench.models.physics_tracker:PhysicsTracker"),
-    ModelRecord("vjepa2-hf", "adapter", "V-JEPA 2 (Meta) through Hugging Face transformers, from local weights "
+    ModelRecord("vjepa2-hf", Kind.ADAPTER, "V-JEPA 2 (Meta) through Hugging Face transformers, from local weights "
                 "(a save_pretrained folder, or an original .pt with preset=vitl|vith|vitg|vitg-384); surprise = "
                 "latent prediction error of the future tubelets from 8 context frames.",
                 factory="voebench.models.vjepa2_hf:VJEPA2HF", bundled=False),
-    ModelRecord("videomae-hf", "adapter", "VideoMAE through Hugging Face transformers (VideoMAEForPreTraining), from "
+    ModelRecord("videomae-hf", Kind.ADAPTER, "VideoMAE through Hugging Face transformers (VideoMAEForPreTraining), from "
                 "local weights: the generative counterpart; surprise = pixel reconstruction error of the masked "
                 "future tubelets from 8 context frames.", factory="voebench.models.videomae_hf:VideoMAEHF",
                 bundled=False),
-    ModelRecord("image-trajectory-hf", "adapter", "No-world-model control: a frozen transformers image encoder from "
+    ModelRecord("image-trajectory-hf", Kind.ADAPTER, "No-world-model control: a frozen transformers image encoder from "
                 "local weights, each frame alone, no predictor; surprise = a statistic (default acceleration) of the "
                 "clip's path through feature space.", factory="voebench.models.image_trajectory_hf:ImageTrajectoryHF",
                 bundled=False),
@@ -146,8 +151,8 @@ RECORDS: dict[str, ModelRecord] = {r.name: r for r in [
 TRAINABLE = tuple(name for name, r in RECORDS.items() if r.trainable)
 SHIPPED = tuple(name for name, r in RECORDS.items() if r.shipped)
 BUNDLED = tuple(name for name, r in RECORDS.items() if r.bundled)
-SHORTCUT_PROBES = tuple(name for name, r in RECORDS.items() if r.kind == "probe")
-AUDIT_PROBES = tuple(name for name, r in RECORDS.items() if r.kind in ("probe", "audit probe"))
+SHORTCUT_PROBES = tuple(name for name, r in RECORDS.items() if r.kind == Kind.PROBE)
+AUDIT_PROBES = tuple(name for name, r in RECORDS.items() if r.kind in (Kind.PROBE, Kind.AUDIT_PROBE))
 
 
 class ModelNotFound(LookupError):
@@ -169,7 +174,7 @@ def network(name: str):
 
 def _factory(record: ModelRecord):
     if record.trainable:
-        from .trained import TrainedModel
+        from .world_model import TrainedModel  # here, not at the top: the registry loads no torch
 
         return functools.partial(TrainedModel, network(record.name))
     if record.network:  # a world model's untrained null
@@ -214,3 +219,9 @@ def create(spec: str, weights: str | None = None, **kwargs):
 
 def available() -> list[str]:
     return sorted(set(RECORDS) | {ep.name for ep in entry_points(group=ENTRY_POINT_GROUP)})
+
+
+def shipped_steps() -> list[tuple[str, int]]:
+    """(name, step budget) of every shipped world model, in the order `make checkpoints` trains
+    them (it prints one `NAME STEPS` line each)."""
+    return [(name, RECORDS[name].steps) for name in SHIPPED]

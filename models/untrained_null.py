@@ -13,6 +13,8 @@ import torch
 from torch import nn
 
 from .portable import SCORING_DTYPE
+from .registry import TRAINABLE, network
+from .world_model import net_surprise
 
 CONTEXT = 4  # frames the predictor sees; the first CONTEXT frames get NaN
 
@@ -44,9 +46,6 @@ class UntrainedNull:
                     p.copy_(torch.randn(p.shape, generator=gen) * (1.0 / max(1, p[0].numel()) ** 0.5))
             self._surprise = self._conv_mlp_surprise
         else:
-            from .registry import TRAINABLE, network
-            from .trained import net_surprise
-
             if architecture not in TRAINABLE:
                 raise ValueError(f"untrained-null: architecture must be conv-mlp or one of {', '.join(TRAINABLE)}, "
                                  f"not {architecture!r}")

@@ -18,7 +18,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from .nets import CONTEXT, WINDOW, effective_rank, ema_update, transformer_blocks, windowed_surprise
-from .trained import Network
+from .world_model import Network
 
 
 @dataclass

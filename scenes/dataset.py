@@ -12,13 +12,14 @@ half-written file under a real name.
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import json
 import os
 from pathlib import Path
 
 import numpy as np
+
+from .files import atomic_write_text, sha256_bytes, sha256_file
 
 MANIFEST_COLUMNS = ("clip_id", "split", "principle", "condition", "quad_id", "possible", "violation_frame",
                     "reveal_frame", "n_objects", "seed", "path", "sha256", "violation")
@@ -29,32 +30,6 @@ CLIP_ARRAYS = ("frames", "masks")
 
 class DatasetError(Exception):
     """A dataset file is missing, corrupt or not in the expected format."""
-
-
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    # Rename is atomic: a killed process leaves the old file or the new one, never half of
-    # one. (No fsync: power-loss durability is not worth its cost per clip.)
-    with open(tmp, "wb") as f:
-        f.write(data)
-    os.replace(tmp, path)
-
-
-def atomic_write_text(path: Path, text: str) -> None:
-    atomic_write_bytes(path, text.encode())
-
-
-def sha256_bytes(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def encode_clip(arrays: dict[str, np.ndarray]) -> bytes:
@@ -128,10 +103,6 @@ def verify_clip(directory: Path, row: dict) -> None:
     digest = sha256_file(path)
     if digest != row["sha256"]:
         raise DatasetError(f"{path}: sha256 {digest[:12]}… does not match manifest.csv ({row['sha256'][:12]}…)")
-
-
-def write_json(path: Path, obj) -> None:
-    atomic_write_text(path, json.dumps(obj, indent=2, sort_keys=True) + "\n")
 
 
 def read_json(path: Path, missing: str) -> dict:

@@ -40,5 +40,11 @@ INHERENT_CUES = {2: _DESIGN2_CUES, 3: _DESIGN2_CUES}  # design 3 has design 2's 
 LEADERBOARD_SUITE = "voe-v2"  # the official leaderboard (benchmark/suites/NAME.toml)
 DEMO_SUITE = "voe-v2-mini"  # `make demo` and CI: the first two quadruplets of each voe-v2 cell
 
+# A custom suite's settings where none is given: GenerateConfig's defaults (scenes/generate.py),
+# which the API and the CLI read rather than restate (issue 28; the look's is DEFAULT_LOOK, scenes/look.py).
 DEFAULT_PER_CONDITION = 20  # test quadruplets per cell
 DEFAULT_TRAIN_CLIPS = 200  # playground clips
+DEFAULT_SEED = 0
+DEFAULT_RESOLUTION = 64  # pixels a side
+DEFAULT_FRAMES = 32  # 2 s at 16 fps
+DEFAULT_RENDERER = "tiny"  # PyBullet's CPU TinyRenderer (egl: its GPU plugin)

@@ -13,9 +13,10 @@ import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from .dataset import (atomic_write_bytes, content_hash, package_version, sha256_file, write_json,
-                      write_manifest)
-from .design import CONDITIONS, DEFAULT_DESIGN, DEFAULT_PER_CONDITION, DEFAULT_TRAIN_CLIPS, DESIGNS, PRINCIPLES
+from .dataset import content_hash, package_version, write_manifest
+from .files import atomic_write_bytes, sha256_file, write_json
+from .design import (CONDITIONS, DEFAULT_DESIGN, DEFAULT_FRAMES, DEFAULT_PER_CONDITION, DEFAULT_RENDERER,
+                     DEFAULT_RESOLUTION, DEFAULT_SEED, DEFAULT_TRAIN_CLIPS, DESIGNS, PRINCIPLES)
 from .items import Item, Settings, build_item
 from .look import DEFAULT_LOOK, LOOKS
 from .parallel import SchedulerError, check_scheduler
@@ -39,12 +40,12 @@ class GenerateConfig:
     conditions: list[str] = field(default_factory=lambda: list(CONDITIONS))
     per_condition: int = DEFAULT_PER_CONDITION  # quadruplets per principle x condition (test)
     clips: int = DEFAULT_TRAIN_CLIPS  # playground clips (train)
-    seed: int = 0
-    resolution: int = 64
-    frames: int = 32
+    seed: int = DEFAULT_SEED
+    resolution: int = DEFAULT_RESOLUTION
+    frames: int = DEFAULT_FRAMES
     fps: int = 16
     workers: int = 1
-    renderer: str = "tiny"
+    renderer: str = DEFAULT_RENDERER
     design: int = DEFAULT_DESIGN  # scene design version (scenes/design.py)
     look: str = DEFAULT_LOOK  # flat (voe-v1/v2) or studio (the HD suites): scenes/look.py
     scheduler: str | None = None  # None (joblib), "local:N" or "tcp://HOST:PORT" (Dask)

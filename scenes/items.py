@@ -11,7 +11,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from .camera import visible_pixels
-from .dataset import encode_clip, sha256_bytes
+from .dataset import encode_clip
+from .files import sha256_bytes
 from .design import VIOLATIONS
 from .look import DEFAULT_LOOK
 from .principles import principle
@@ -80,7 +81,7 @@ def build_item(item: Item, settings: Settings) -> dict:
     rng = np.random.default_rng(s)
     if item.split == "train":
         if settings.design >= 2:
-            from .playground2 import sample_playground_v2 as sample_playground
+            from .playground_events import sample_playground_v2 as sample_playground
         else:
             from .playground import sample_playground
 

@@ -19,6 +19,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .files import atomic_write_bytes
+
 TEXTURE_VERSION = 1  # bump when a texture's pixels change: generated suites change with it
 
 
@@ -124,10 +126,7 @@ def _asset(filename: str, data: bytes) -> Path:
     if path in _CHECKED:
         return path
     if not path.exists() or path.read_bytes() != data:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{filename}.{np.random.default_rng().integers(1 << 62)}")
-        tmp.write_bytes(data)
-        tmp.replace(path)
+        atomic_write_bytes(path, data)
     _CHECKED.add(path)
     return path
 

@@ -9,7 +9,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw
 
-from .dataset import atomic_write_bytes, read_clip, read_manifest
+from .dataset import read_clip, read_manifest
+from .files import atomic_write_bytes
 from .design import CONDITIONS
 
 ROLE_LABELS = {"A": "possible A", "B": "possible B", "AB": "impossible A>B", "BA": "impossible B>A"}

@@ -38,7 +38,7 @@ class Pair:
     a: SceneSpec
     b: SceneSpec
     manipulated: tuple[str, ...]  # bodies whose (hidden) state differs between the runs
-    design: str = "splice"  # splice | crossed
+    construction: str = "splice"  # how the impossible clips are made: splice | crossed
     splice_at: int | None = None  # a fixed splice frame (e.g. where both runs coincide)
     axes: dict = field(default_factory=dict)  # difficulty axes, recorded per item
 
@@ -155,7 +155,7 @@ def build_quadruplet(pair: Pair, condition: str, resolution: int, rng: np.random
     sb, fb, mb = simulate_and_render(pair.b, resolution, renderer, look)
     A = Clip(fa, ma, sa, True)
     B = Clip(fb, mb, sb, True)
-    if pair.design == "splice":
+    if pair.construction == "splice":
         behind = None
         if design >= 2 and condition == "occluded":
             behind = (hidden_behind(pair.a, sa, ma, ids) & hidden_behind(pair.b, sb, mb, ids)
@@ -170,15 +170,16 @@ def build_quadruplet(pair: Pair, condition: str, resolution: int, rng: np.random
         cut = lambda x, y: States(_splice(x.positions, y.positions, s), _splice(x.orientations, y.orientations, s))
         imp_ab = Clip(_splice(fa, fb, s), _splice(ma, mb, s), cut(sa, sb), False, s, reveal, 0)
         imp_ba = Clip(_splice(fb, fa, s), _splice(mb, ma, s), cut(sb, sa), False, s, reveal, 1)
-    elif pair.design == "crossed":
+    elif pair.construction == "crossed":
         imp_ab, imp_ba = _crossed(pair, condition, A, B, ids, resolution, renderer, design, look)
         s = imp_ab.violation_frame
         if design >= 2 and condition == "occluded" and not (
                 hidden_behind(pair.a, sa, ma, ids)[s] and hidden_behind(pair.b, sb, mb, ids)[s]):
             raise Reject("manipulated body outside the view (not behind an occluder) where the runs diverge")
     else:
-        raise ValueError(f"unknown design {pair.design!r}")
-    meta = {"design": pair.design, "splice_frame": s, "axes": pair.axes}
+        raise ValueError(f"unknown construction {pair.construction!r}")
+    # "design" is the item record's name for the construction (records are rebuilt from it)
+    meta = {"design": pair.construction, "splice_frame": s, "axes": pair.axes}
     return Quadruplet([A, B, imp_ab, imp_ba], ids, meta)
 
 

@@ -17,10 +17,10 @@ GUARANTEED = ("roles", "frames", "transitions", "hidden")  # what the generator 
 
 
 @pytest.fixture(scope="module")
-def audited(suite, tmp_path_factory):
+def audited(suite, suite_cache, tmp_path_factory):
     data, _ = suite
     out = tmp_path_factory.mktemp("audit")
-    code = cli(["audit", str(data), "--out", str(out), "--cache", str(tmp_path_factory.mktemp("cache")), "--quiet"])
+    code = cli(["audit", str(data), "--out", str(out), "--cache", str(suite_cache), "--quiet"])
     return code, json.loads((out / "audit.json").read_text()), (out / "audit.md").read_text()
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from voebench.scenes.generate import ConfigError, GenerateConfig, generate
 
-from .test_generate import tree
+from .renders import dataset_files
 
 pytest.importorskip("distributed")
 pytestmark = [pytest.mark.dask, pytest.mark.slow]
@@ -21,7 +21,7 @@ def test_local_cluster_output_is_byte_identical_to_serial(tmp_path):
     dask = generate(GenerateConfig(out=str(tmp_path / "dask"), scheduler="local:2", **SMALL), progress=False,
                     previews=False)
     assert dask["content_hash"] == serial["content_hash"]
-    assert tree(tmp_path / "dask") == tree(tmp_path / "serial")
+    assert dataset_files(tmp_path / "dask") == dataset_files(tmp_path / "serial")
 
 
 def test_killed_worker_loses_nothing(tmp_path):
@@ -55,7 +55,7 @@ def test_killed_worker_loses_nothing(tmp_path):
         cluster.close()
     assert killed, "no worker was killed"
     assert out["content_hash"] == serial["content_hash"]
-    assert tree(tmp_path / "dask") == tree(tmp_path / "serial")
+    assert dataset_files(tmp_path / "dask") == dataset_files(tmp_path / "serial")
 
 
 def test_bad_scheduler_is_a_config_error(tmp_path):

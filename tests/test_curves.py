@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from voebench.benchmark.curves import summarise, summary_figure
+from voebench.benchmark.psychometric_summary import summarise, summary_figure
 from voebench.benchmark.evaluate import evaluate
 from voebench.benchmark.runner import ModelRef
 from voebench.cli import main as cli

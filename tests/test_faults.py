@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from voebench.cli import main as cli
-from voebench.scenes.dataset import sha256_file
+from voebench.scenes.files import sha256_file
 
 MISBEHAVING = textwrap.dedent('''
     import time

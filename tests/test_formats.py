@@ -133,6 +133,7 @@ def test_video_codecs(tmp_path):
     encode_video(tmp_path / "c.mp4", video, 16, "h264")
     lossy = decode_video(tmp_path / "c.mp4")
     assert lossy.shape == video.shape and not np.array_equal(lossy, video)
+    assert np.abs(lossy.astype(int) - video).mean() < 5  # measured 1.7 grey levels: the same frames, lossy
     with pytest.raises(FormatError, match="no frames could be decoded"):
         (tmp_path / "d.mp4").write_bytes(b"not a video")
         decode_video(tmp_path / "d.mp4")
@@ -212,8 +213,8 @@ def test_scoring_each_format(tmp_path):
 
 def test_the_measured_reveal(tmp_path):
     """The fixture's impossible clips are spliced at frame 7 (of 10): the measured reveal."""
-    from voebench.benchmark.evaluate import attach_labels
     from voebench.benchmark.runner import ModelRef, score_dataset
+    from voebench.benchmark.scored import attach_labels
 
     write_intphys(tmp_path)
     data = open_dataset(tmp_path, cache=tmp_path / "cache")
@@ -254,3 +255,28 @@ def test_cli_export_and_evaluate(tmp_path, suite, capsys):
     assert "no IntPhys block folders" in capsys.readouterr().err
     assert main(args[:4] + [str(tmp_path / "r")] + args[5:]) == 2
     assert "not a dataset in any known format" in capsys.readouterr().err
+
+
+def test_compare_difference_reads_foreign_results_without_the_data(tmp_path, capsys):
+    """compare --difference reads the per-quadruplet records of results.json (the scored table),
+    so it works on a foreign format's results after the data are gone (issue 28)."""
+    from voebench.benchmark.difference import quadruplet_accuracy
+    from voebench.benchmark.evaluate import evaluate
+    from voebench.benchmark.runner import ModelRef
+    from voebench.cli import main
+
+    write_intphys(tmp_path / "ip")
+    dataset = open_dataset(tmp_path / "ip", cache=tmp_path / "cache", resize=64)
+    runs = {name: tmp_path / name for name in ("frame-diff", "histogram-change")}
+    for name, out in runs.items():
+        evaluate(ModelRef(name), dataset, out, cache=tmp_path / "cache", null_seeds=0, progress=False)
+    shutil.rmtree(tmp_path / "ip")
+    accuracy = {name: quadruplet_accuracy(out) for name, out in runs.items()}
+    records = json.loads((runs["frame-diff"] / "results.json").read_text())["quadruplets"]
+    assert len(accuracy["frame-diff"]) == len(records) == 3
+    assert sorted(accuracy["frame-diff"].tolist()) == sorted(r["accuracy"] for r in records)
+    assert main(["compare", *map(str, runs.values()), "--difference"]) == 0
+    text = capsys.readouterr().out
+    difference = text[text.index("Macro accuracy minus"):]
+    row = next(line for line in difference.splitlines() if line.startswith(f"| {runs['histogram-change']} |"))
+    assert row.count("[") == 2 and "–" not in row  # per condition, a difference with its interval

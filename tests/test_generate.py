@@ -4,24 +4,20 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import numpy as np
 import pytest
 from PIL import Image
 
 from voebench.cli import main as cli
-from voebench.scenes.dataset import MANIFEST_COLUMNS, read_clip, read_manifest, sha256_file
+from voebench.scenes.dataset import MANIFEST_COLUMNS, read_clip, read_manifest
+from voebench.scenes.files import sha256_file
 from voebench.scenes.generate import ConfigError, GenerateConfig, generate
 from voebench.scenes.design import PRINCIPLES
 
+from .renders import dataset_files
+
 SMALL = dict(principles=["permanence", "gravity"], per_condition=2, seed=3)
-
-
-def tree(directory: Path) -> dict[str, bytes]:
-    """Every file that is part of the dataset proper (previews are derived pictures)."""
-    return {str(p.relative_to(directory)): p.read_bytes() for p in sorted(directory.rglob("*"))
-            if p.is_file() and "previews" not in p.parts}
 
 
 def test_suite_format(suite):
@@ -71,7 +67,7 @@ def test_same_seed_is_byte_identical_with_any_worker_count(tmp_path):
     again = generate(GenerateConfig(out=str(tmp_path / "b"), **SMALL), progress=False, previews=False)
     two = generate(GenerateConfig(out=str(tmp_path / "c"), workers=2, **SMALL), progress=False, previews=False)
     assert one["content_hash"] == again["content_hash"] == two["content_hash"]
-    assert tree(tmp_path / "a") == tree(tmp_path / "b") == tree(tmp_path / "c")
+    assert dataset_files(tmp_path / "a") == dataset_files(tmp_path / "b") == dataset_files(tmp_path / "c")
     other = generate(GenerateConfig(out=str(tmp_path / "d"), **dict(SMALL, seed=4)), progress=False, previews=False)
     assert other["content_hash"] != one["content_hash"]
 
@@ -109,7 +105,8 @@ def test_killed_run_resumes_to_the_same_hash(tmp_path):
     assert not (out / "manifest.csv").exists(), "the run finished before it could be killed"
     resumed = generate(GenerateConfig(out=str(out), **config), progress=False, previews=False)
     assert resumed["content_hash"] == reference["content_hash"]
-    assert tree(out) == tree(tmp_path / "ref") | {k: v for k, v in tree(out).items() if k.endswith(".tmp")}
+    files = dataset_files(out)
+    assert files == dataset_files(tmp_path / "ref") | {k: v for k, v in files.items() if k.endswith(".tmp")}
 
 
 @pytest.mark.parametrize("changes,message", [

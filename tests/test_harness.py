@@ -13,6 +13,7 @@ from voebench.cli import main as cli
 from voebench.benchmark.runner import ModelRef, score_dataset
 from voebench.models.protocol import ModelOutputError, check_surprise
 from voebench.models.registry import ModelNotFound
+from voebench.scenes.dataset import read_clip, read_manifest
 
 
 class Plain:
@@ -37,6 +38,9 @@ def test_protocol_violations_name_model_and_clip(out, message):
 def test_leading_nan_context_is_allowed():
     out = check_surprise(Plain(), "c", [np.nan, np.nan, 1, 2, 3, 4], 6)
     assert out.dtype == np.float64 and np.isnan(out[:2]).all()
+    np.testing.assert_array_equal(out[2:], [1, 2, 3, 4])  # the scores come back as given
+    as_float32 = check_surprise(Plain(), "c", np.array([np.nan, 0.1, 0.2, 0.3, 0.4, 0.5], np.float32), 6)
+    np.testing.assert_array_equal(as_float32[1:], np.array([0.1, 0.2, 0.3, 0.4, 0.5], np.float32).astype(np.float64))
 
 
 def test_registry_builtins_files_and_entry_points(tmp_path, monkeypatch):
@@ -109,14 +113,21 @@ def test_scores_are_cached_and_a_crashed_run_resumes(suite, tmp_path, monkeypatc
     again, meta = score_dataset(ref, out, tmp_path / "cache", progress=False)
     assert meta["cached"] and log.stat().st_size == 0
     pd.testing.assert_frame_equal(scores, again)
+    # The values are the model's, each under its own clip: those of the chunks cached before the
+    # crash as well as those scored after it (each clip's mean brightness per frame, frame 0 NaN).
+    by_clip = scores.set_index("clip_id")["surprise"]
+    for row in read_manifest(out):
+        given = read_clip(out / row["path"])["frames"].astype(float).mean(axis=(1, 2, 3))
+        given[0] = np.nan
+        np.testing.assert_array_equal(by_clip[row["clip_id"]], given)
 
 
 @pytest.mark.slow
-def test_evaluate_and_report_cli(suite, tmp_path, capsys):
+def test_evaluate_and_report_cli(suite, suite_cache, tmp_path, capsys):
     out, info = suite
     results = tmp_path / "results"
     code = cli(["evaluate", "--model", "frame-diff", "--data", str(out), "--out", str(results), "--cache",
-                str(tmp_path / "cache"), "--null-seeds", "2", "--quiet"])
+                str(suite_cache), "--null-seeds", "2", "--quiet"])
     assert code == 0
     printed = capsys.readouterr().out
     assert "| permanence | occluded |" in printed
@@ -127,6 +138,10 @@ def test_evaluate_and_report_cli(suite, tmp_path, capsys):
     assert {"voebench", "torch", "numpy", "pybullet"} <= set(result["versions"])
     scores = pd.read_parquet(results / "scores.parquet")
     assert list(scores.columns) == ["clip_id", "surprise", "model", "weights_hash"] and len(scores) == info["counts"]["clips"]
+    frame_diff, by_clip = models.create("frame-diff"), scores.set_index("clip_id")["surprise"]
+    for row in read_manifest(out):  # what the model returned, clip by clip, bit for bit
+        np.testing.assert_array_equal(by_clip[row["clip_id"]], frame_diff.surprise(read_clip(out / row["path"])["frames"]))
+    assert set(scores["model"]) == {"frame-diff@2"}
     # The figures show what they claim: bars in both condition colours; curves of impossible
     # clips and of their possible partners (the colours report.py draws them in).
     for name, colours in (("accuracy.png", ("#4C72B0", "#DD8452")), ("surprise_curves.png", ("#4C72B0", "#C44E52"))):
@@ -141,7 +156,7 @@ def test_evaluate_and_report_cli(suite, tmp_path, capsys):
     # compare: one table over several runs (here a probe and the untrained null), written atomically.
     null = tmp_path / "null"
     assert cli(["evaluate", "--model", "untrained-null", "--data", str(out), "--out", str(null), "--cache",
-                str(tmp_path / "cache"), "--null-seeds", "2", "--quiet"]) == 0
+                str(suite_cache), "--null-seeds", "2", "--quiet"]) == 0
     capsys.readouterr()
     table = tmp_path / "compare.md"
     assert cli(["compare", str(results), str(null), "--out", str(table)]) == 0

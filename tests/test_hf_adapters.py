@@ -2,6 +2,7 @@
 (its error is VideoMAE's own loss, and the future never reaches the decoder's input),
 image-trajectory-hf (hand-computed statistics), strict loading, and the V-JEPA 2 presets."""
 import json
+import shutil
 
 import numpy as np
 import pytest
@@ -12,40 +13,19 @@ from voebench import models
 transformers = pytest.importorskip("transformers")
 from safetensors.torch import load_file, save_file  # noqa: E402
 from transformers import (VideoMAEConfig, VideoMAEForPreTraining, VideoMAEForVideoClassification,  # noqa: E402
-                          ViTConfig, ViTModel, VJEPA2Config, VJEPA2Model)
+                          VJEPA2Model)
 
 from voebench.models.hf_common import video_transform  # noqa: E402
 from voebench.models.image_trajectory_hf import trajectory  # noqa: E402
 from voebench.models.protocol import check_model  # noqa: E402
 
-VIDEOMAE = dict(image_size=32, patch_size=8, num_frames=16, tubelet_size=2, hidden_size=32, num_hidden_layers=2,
-                num_attention_heads=4, intermediate_size=64, decoder_hidden_size=32, decoder_num_hidden_layers=1,
-                decoder_num_attention_heads=4, decoder_intermediate_size=64, norm_pix_loss=True)
-VIT = dict(image_size=32, patch_size=8, hidden_size=32, num_hidden_layers=2, num_attention_heads=4, intermediate_size=64)
-VJEPA2 = dict(crop_size=32, frames_per_clip=16, patch_size=8, tubelet_size=2, hidden_size=64, num_attention_heads=4,
-              num_hidden_layers=2, pred_hidden_size=32, pred_num_attention_heads=4, pred_num_hidden_layers=2,
-              pred_num_mask_tokens=3)
-
-
-def clip(seed=0, T=32):
-    return np.random.default_rng(seed).integers(0, 255, (T, 40, 48, 3), dtype=np.uint8)
+from .tiny_models import VIDEOMAE, VJEPA2, random_clip, to_original  # noqa: E402
 
 
 @pytest.fixture(scope="module")
-def videomae(tmp_path_factory):
-    torch.manual_seed(0)
-    model = VideoMAEForPreTraining(VideoMAEConfig(**VIDEOMAE)).eval()
-    folder = tmp_path_factory.mktemp("videomae")
-    model.save_pretrained(folder)
-    return model, folder
-
-
-@pytest.fixture(scope="module")
-def vit(tmp_path_factory):
-    torch.manual_seed(0)
-    folder = tmp_path_factory.mktemp("vit")
-    ViTModel(ViTConfig(**VIT)).eval().save_pretrained(folder)
-    return folder
+def videomae(tiny_videomae):
+    """(the network, its save_pretrained folder): conftest's tiny VideoMAE."""
+    return VideoMAEForPreTraining.from_pretrained(tiny_videomae).eval(), tiny_videomae
 
 
 def test_videomae_error_is_its_own_pretraining_loss_on_the_future(videomae, monkeypatch):
@@ -54,7 +34,7 @@ def test_videomae_error_is_its_own_pretraining_loss_on_the_future(videomae, monk
     adapter = models.create("videomae-hf", weights=str(folder))
     report = check_model(adapter)
     assert report["context_frames"] == 8 and adapter.weights_hash and len(adapter.weights_hash) == 64
-    window = video_transform(clip(1, 16), 32, 32)[None]
+    window = video_transform(random_clip(1, 16), 32, 32)[None]
     future = (torch.arange(8) >= 4).repeat_interleave(16)[None]  # tubelets 4..7 = frames 8..15
     with torch.no_grad():
         loss = model.double()(pixel_values=window, bool_masked_pos=future).loss
@@ -65,9 +45,9 @@ def test_videomae_error_is_its_own_pretraining_loss_on_the_future(videomae, monk
 def test_videomae_reconstruction_never_sees_the_future(videomae):
     _, folder = videomae
     adapter = models.create("videomae-hf", weights=str(folder))
-    a = video_transform(clip(2, 16), 32, 32)[None]
+    a = video_transform(random_clip(2, 16), 32, 32)[None]
     b = a.clone()
-    b[:, 8:] = video_transform(clip(3, 16), 32, 32)[None][:, 8:]
+    b[:, 8:] = video_transform(random_clip(3, 16), 32, 32)[None][:, 8:]
     masked = (torch.arange(8) >= 4).repeat_interleave(16)[None]
     with torch.no_grad():
         pa = adapter.model(pixel_values=a, bool_masked_pos=masked).logits
@@ -76,14 +56,13 @@ def test_videomae_reconstruction_never_sees_the_future(videomae):
     assert not torch.equal(adapter.window_error(a), adapter.window_error(b))  # the targets did change
 
 
-def test_a_classifier_or_truncated_checkpoint_is_refused(tmp_path, videomae):
+def test_a_classifier_or_truncated_checkpoint_is_refused(tmp_path, tiny_vjepa2):
     classifier = tmp_path / "classifier"
     VideoMAEForVideoClassification(VideoMAEConfig(**{**VIDEOMAE, "num_labels": 3})).save_pretrained(classifier)
     with pytest.raises(ValueError, match=r"do not fill VideoMAEForPreTraining exactly.*missing keys"):
         models.create("videomae-hf", weights=str(classifier))
     # V-JEPA 2 with one predictor block missing: transformers would fill it at random and run
-    folder = tmp_path / "vjepa2"
-    VJEPA2Model(VJEPA2Config(**VJEPA2)).save_pretrained(folder)
+    folder = shutil.copytree(tiny_vjepa2, tmp_path / "vjepa2")
     state = load_file(folder / "model.safetensors")
     save_file({k: v for k, v in state.items() if not k.startswith("predictor.layer.1.")},
               folder / "model.safetensors", metadata={"format": "pt"})
@@ -114,17 +93,17 @@ def test_trajectory_statistics_by_hand():
     assert torch.equal(still[2:], torch.zeros(2, dtype=torch.float64))  # no step, no turn
 
 
-def test_image_trajectory_control_follows_the_protocol(vit, tmp_path):
-    adapter = models.create("image-trajectory-hf", weights=str(vit))
+def test_image_trajectory_control_follows_the_protocol(tiny_vit, tmp_path):
+    adapter = models.create("image-trajectory-hf", weights=str(tiny_vit))
     report = check_model(adapter)
     assert report["context_frames"] == 2 and adapter.version == "1-acceleration-float64"
-    still = np.repeat(clip(4, 1), 32, axis=0)
+    still = np.repeat(random_clip(4, 1), 32, axis=0)
     assert np.nanmax(adapter.surprise(still)) < 1e-12  # a frozen picture traces no path
-    assert models.create("image-trajectory-hf", weights=str(vit), statistic="speed").surprise(clip(5))[1] > 0
+    assert models.create("image-trajectory-hf", weights=str(tiny_vit), statistic="speed").surprise(random_clip(5))[1] > 0
     with pytest.raises(ValueError, match="statistic must be one of"):
-        models.create("image-trajectory-hf", weights=str(vit), statistic="jerk")
+        models.create("image-trajectory-hf", weights=str(tiny_vit), statistic="jerk")
     # the folder's preprocessor_config.json sets the input size and normalisation
-    for f in vit.iterdir():
+    for f in tiny_vit.iterdir():
         (tmp_path / f.name).write_bytes(f.read_bytes())
     (tmp_path / "preprocessor_config.json").write_text(json.dumps(
         {"do_center_crop": False, "size": {"height": 32, "width": 32}, "image_mean": [0.5] * 3, "image_std": [0.5] * 3}))
@@ -132,7 +111,7 @@ def test_image_trajectory_control_follows_the_protocol(vit, tmp_path):
     assert custom.size == 32 and torch.equal(custom.mean, torch.full((3,), 0.5, dtype=torch.float64))
 
 
-def test_vjepa2_presets_are_the_released_sizes(tmp_path, monkeypatch):
+def test_vjepa2_presets_are_the_released_sizes(tiny_vjepa2, tmp_path, monkeypatch):
     from voebench.models.vjepa2_hf import PRESETS, preset_config
 
     assert set(PRESETS) == {"vitl", "vith", "vitg", "vitg-384"}
@@ -143,11 +122,10 @@ def test_vjepa2_presets_are_the_released_sizes(tmp_path, monkeypatch):
     with pytest.raises(ValueError, match="unknown V-JEPA 2 preset"):
         preset_config("vitb")
     # a preset sets the architecture of an original checkpoint; one that does not fit is refused
-    from tests.test_vjepa2_hf import to_original
     from voebench.models import vjepa2_hf
 
     path = tmp_path / "tiny.pt"
-    torch.save(to_original(VJEPA2Model(VJEPA2Config(**VJEPA2))), path)
+    torch.save(to_original(VJEPA2Model.from_pretrained(tiny_vjepa2)), path)
     monkeypatch.setitem(vjepa2_hf.PRESETS, "tiny", VJEPA2)
     monkeypatch.setitem(vjepa2_hf.PRESETS, "wider", {**VJEPA2, "hidden_size": 128, "num_attention_heads": 8})
     assert models.create("vjepa2-hf", weights=str(path), preset="tiny").model.config.hidden_size == 64
@@ -155,17 +133,15 @@ def test_vjepa2_presets_are_the_released_sizes(tmp_path, monkeypatch):
         models.create("vjepa2-hf", weights=str(path), preset="wider")
 
 
-def test_evaluate_a_pretrained_folder_with_device_auto(suite, tmp_path, capsys):
+def test_evaluate_a_pretrained_folder_with_device_auto(suite, suite_cache, tiny_vjepa2, tmp_path, capsys):
     """The documented command: `voebench evaluate --model vjepa2-hf --weights DIR --device auto`."""
     from voebench.cli import main as cli
 
     out, info = suite
-    folder = tmp_path / "vjepa2"
-    torch.manual_seed(0)
-    VJEPA2Model(VJEPA2Config(**VJEPA2)).save_pretrained(folder)
+    folder = tiny_vjepa2
     results = tmp_path / "results"
     assert cli(["evaluate", "--model", "vjepa2-hf", "--weights", str(folder), "--device", "auto", "--data", str(out),
-                "--out", str(results), "--cache", str(tmp_path / "cache"), "--null-seeds", "1", "--quiet"]) == 0
+                "--out", str(results), "--cache", str(suite_cache), "--null-seeds", "1", "--quiet"]) == 0
     result = json.loads((results / "results.json").read_text())
     expected = "cuda" if torch.cuda.is_available() else "cpu"
     assert result["throughput"]["device"].startswith(expected) and result["throughput"]["clips"] == info["counts"]["clips"]

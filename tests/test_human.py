@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from voebench.benchmark.human import design
+from voebench.benchmark.human import plan
 from voebench.benchmark.human.answers import checksum
 from voebench.benchmark.human.study import StudyError, make_study
 from voebench.cli import main
@@ -19,12 +19,12 @@ from .browser import chrome
 CELLS = [(p, c) for p in ("permanence", "continuity", "solidity") for c in ("visible", "occluded")]
 
 
-def quads(per_cell: int = 5) -> list[design.Quad]:
+def quads(per_cell: int = 5) -> list[plan.Quad]:
     out = []
     for p, c in CELLS:
         for k in range(per_cell):
             q = f"{p}-{c}-{k:04d}"
-            out.append(design.Quad(q, p, c, (f"{q}/A", f"{q}/B"), (f"{q}/A>B", f"{q}/B>A")))
+            out.append(plan.Quad(q, p, c, (f"{q}/A", f"{q}/B"), (f"{q}/A>B", f"{q}/B>A")))
     return out
 
 
@@ -34,9 +34,9 @@ def quad_of(clip: str) -> str:
 
 def test_the_design_is_balanced_seeded_and_never_shows_a_quadruplet_twice_in_a_row():
     all_quads = quads()
-    forms = design.design(all_quads, per_list=8, seed=7)
-    assert forms == design.design(all_quads, per_list=8, seed=7)
-    assert forms != design.design(all_quads, per_list=8, seed=8)
+    forms = plan.forms(all_quads, per_list=8, seed=7)
+    assert forms == plan.forms(all_quads, per_list=8, seed=7)
+    assert forms != plan.forms(all_quads, per_list=8, seed=8)
     lists = [f for f in forms if not f["reversed"]]
     assert len(forms) == 2 * len(lists) == 2 * 4  # 30 quadruplets in lists of about 8
     # every quadruplet in exactly one list; every list mixes the cells
@@ -59,11 +59,11 @@ def test_the_design_is_balanced_seeded_and_never_shows_a_quadruplet_twice_in_a_r
             assert len({quad_of(c) for c in part}) == n
             assert abs(sum(">" in c for c in part) - n / 2) <= 0.5
         repeats = [c for c, k in trials if k == "repeat"]
-        assert len(repeats) == design.REPEATS and all(c in tests for c in repeats)
+        assert len(repeats) == plan.REPEATS and all(c in tests for c in repeats)
         for c in repeats:  # shown first as a test trial, again later
             assert [k for x, k in trials if x == c] == ["test", "repeat"]
         catch = [c for c, k in trials if k == "catch"]
-        assert len(catch) == 2 * design.CATCH_PAIRS
+        assert len(catch) == 2 * plan.CATCH_PAIRS
         assert all(quad_of(c).startswith("permanence-visible") and quad_of(c) not in f["quadruplets"] for c in catch)
         assert sorted(">" in c for c in catch) == [False, False, True, True]  # each violation with its partner
     for k in range(0, len(forms), 2):  # the second form of a list is the first reversed
@@ -79,7 +79,7 @@ def test_a_study_is_the_same_bytes_from_the_same_seed(suite, tmp_path):
     names = sorted(p.name[:-4] for p in (tmp_path / "a" / "clips").iterdir())
     assert names == sorted(made[0]["stimuli"]) == [f"s{i:04d}" for i in range(56)]
     assert made[0]["forms"] != made[2]["forms"] and made[0]["study_id"] != made[2]["study_id"]
-    assert all(len(f["trials"]) == 28 + design.REPEATS + 2 * design.CATCH_PAIRS for f in made[0]["forms"])
+    assert all(len(f["trials"]) == 28 + plan.REPEATS + 2 * plan.CATCH_PAIRS for f in made[0]["forms"])
 
 
 def test_a_study_needs_whole_quadruplets_and_never_overwrites(suite, tmp_path):

@@ -179,9 +179,9 @@ def readme_block(after: str, language: str) -> str:
 
 @pytest.mark.slow
 @pytest.mark.browser
-def test_readme_third_party_model_is_evaluated_submitted_and_shown(demo_suite, tmp_path, monkeypatch):
+def test_readme_third_party_model_is_evaluated_submitted_and_shown(demo_suite, demo_cache, tmp_path, monkeypatch):
     """The README's ~20-line model, written to a file, goes through evaluate -> submit -> page."""
-    monkeypatch.setenv("VOEBENCH_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("VOEBENCH_CACHE", str(demo_cache))  # the untrained null's seeds: scored once a session
     data, info, suite = demo_suite
     assert suites.hash_mismatch(suite, info) is None, f"{suite.name} does not reproduce on this platform"
     (tmp_path / "my_model.py").write_text(readme_block("## Submitting a model", "python"))
@@ -243,16 +243,22 @@ def test_surprise_excess_is_in_units_of_the_models_spread():
     clips, aligned at the reveal, divided by the spread of the cell's possible clips."""
     import numpy as np
 
-    from voebench.leaderboard.build import EXCESS_HALF_WIDTH, excess_curve
+    from voebench.benchmark.scored import REVEAL_HALF_WIDTH, Scored
 
     t = np.arange(20.0)
-    scores = pd.Series({"a": t * 0, "b": t * 0 + 2, "ab": np.where(t >= 10, 4.0, 0.0), "ba": t * 0 + 2})
-    scores["a"] = np.where(t % 2 == 0, 0.0, 2.0)  # possible clips' per-frame values: 0, 2 (A) and 2 (B)
-    quad = pd.DataFrame({"clip_id": ["a", "b", "ab", "ba"], "possible": [1, 1, 0, 0], "partner": ["", "", "a", "b"]})
-    spread = np.std(np.concatenate([scores["a"], scores["b"]]))
-    curve = excess_curve(scores, quad, reveal=10, cell_possible=["a", "b"])
-    assert len(curve) == 2 * EXCESS_HALF_WIDTH + 1
-    at = {k - EXCESS_HALF_WIDTH: v for k, v in enumerate(curve)}
+    surprise = {"a": np.where(t % 2 == 0, 0.0, 2.0), "b": t * 0 + 2, "ab": np.where(t >= 10, 4.0, 0.0), "ba": t * 0 + 2}
+    # possible clips' per-frame values: 0, 2 (A) and 2 (B)
+
+    def scored(reveal):
+        return Scored(pd.DataFrame({"clip_id": ["a", "b", "ab", "ba"], "possible": [1, 1, 0, 0],
+                                    "partner": ["", "", "a", "b"], "quad_id": "q", "principle": "permanence",
+                                    "condition": "visible", "reveal_frame": [-1, -1, reveal, reveal],
+                                    "surprise": list(surprise.values())}))
+
+    spread = np.std(np.concatenate([surprise["a"], surprise["b"]]))
+    curve = scored(10).excess_around_reveal("q")
+    assert len(curve) == 2 * REVEAL_HALF_WIDTH + 1
+    at = {k - REVEAL_HALF_WIDTH: v for k, v in enumerate(curve)}
     assert at[0] == round(((4 - 0) + (2 - 2)) / 2 / spread, 4)  # frame 10: A is 0 there
     assert at[1] == round(((4 - 2) + 0) / 2 / spread, 4) and at[-1] == round((0 - 2) / 2 / spread, 4)
-    assert excess_curve(scores, quad, reveal=15, cell_possible=["a", "b"])[-1] is None  # past the clip's end
+    assert scored(15).excess_around_reveal("q")[-1] is None  # past the clip's end

@@ -10,19 +10,13 @@ from voebench import models
 from voebench.models.checkpoint import CheckpointError, check_safetensors, load
 from voebench.models.train import train
 from voebench.scenes.dataset import DatasetError
-from voebench.scenes.generate import GenerateConfig, generate
+
+from .tiny_models import assert_causal
 
 # Tiny configs of the distinct networks (jepa-frame-gru is jepa-frame with another predictor).
 TINY = {"jepa-frame": {"dim": 32, "width": 8, "depth": 1, "batch_size": 2},
         "pixel-predictor": {"dim": 32, "width": 8, "depth": 1, "batch_size": 2},
         "vjepa-tubelet": {"dim": 32, "depth": 1, "pred_dim": 32, "pred_depth": 1, "batch_size": 2}}
-
-
-@pytest.fixture(scope="module")
-def playground(tmp_path_factory):
-    out = tmp_path_factory.mktemp("playground")
-    generate(GenerateConfig(out=str(out), split="train", clips=4, seed=9), progress=False)
-    return out
 
 
 @pytest.fixture(scope="module")
@@ -114,11 +108,11 @@ def test_tampered_shipped_weights_fail_the_sha256_check(checkpoints, tmp_path, m
     out, cards = checkpoints
     import shutil
 
-    import voebench.models.trained as trained
+    import voebench.models.world_model as world_model
 
     shutil.copy(out / "jepa-frame.safetensors", tmp_path / "jepa-frame.safetensors")
     shutil.copy(out / "jepa-frame.json", tmp_path / "jepa-frame.json")
-    monkeypatch.setattr(trained, "CHECKPOINT_DIR", tmp_path)
+    monkeypatch.setattr(world_model, "CHECKPOINT_DIR", tmp_path)
     assert models.create("jepa-frame").weights_hash == cards["jepa-frame"]["sha256"]
     data = bytearray((tmp_path / "jepa-frame.safetensors").read_bytes())
     data[-1] ^= 1
@@ -145,17 +139,6 @@ def test_tubelet_predictor_never_sees_frames_after_the_context(checkpoints):
 def test_causal_models_predict_frame_t_from_frames_before_t(checkpoints, name):
     out, _ = checkpoints
     assert_causal(models.create(name, weights=str(out / f"{name}.safetensors")))
-
-
-def assert_causal(model, seed: int = 1) -> None:
-    """Surprise at frames before 20 must not change when frames 20.. do; after, it must."""
-    rng = np.random.default_rng(seed)
-    clip = rng.integers(0, 255, (32, 64, 64, 3), dtype=np.uint8)
-    changed = clip.copy()
-    changed[20:] = rng.integers(0, 255, (12, 64, 64, 3), dtype=np.uint8)
-    a, b = model.surprise(clip), model.surprise(changed)
-    np.testing.assert_array_equal(a[:20], b[:20])
-    assert not np.array_equal(a[20:], b[20:])
 
 
 def test_recurrent_predictor_trains_round_trips_and_is_causal(playground, tmp_path):

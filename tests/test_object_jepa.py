@@ -11,20 +11,12 @@ from voebench.models.protocol import check_model
 from voebench.models.object_tokens import FEATURES, SCENE_FEATURES, SLOTS, clip_tokens, mirror
 from voebench.models.scene_parse import MIN_AREA, OBJECT_SPREAD
 from voebench.models.train import train
-from voebench.scenes.generate import GenerateConfig, generate
 
-from .conftest import build
-from .test_models import assert_causal
+from .renders import build
+from .tiny_models import assert_causal
 
 TINY = {"dim": 16, "depth": 1, "heads": 2, "batch_size": 2}
 ABLATIONS = ("object-jepa-nomemory", "object-jepa-pixels")
-
-
-@pytest.fixture(scope="module")
-def playground(tmp_path_factory):
-    out = tmp_path_factory.mktemp("playground")
-    generate(GenerateConfig(out=str(out), split="train", clips=4, seed=9), progress=False)
-    return out
 
 
 def _main_body_visible(masks: np.ndarray, body: int) -> np.ndarray:

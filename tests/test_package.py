@@ -13,19 +13,20 @@ import voebench
 from voebench.models import registry
 from voebench.scenes.design import LEADERBOARD_SUITE
 from voebench.models.protocol import ModelOutputError
-from voebench.models.trained import CHECKPOINT_DIR
+from voebench.models.world_model import CHECKPOINT_DIR
 from voebench.cli import UsageError, assignments
 
 ROOT = Path(__file__).resolve().parent.parent
 ROOMS = ("scenes", "models", "benchmark", "leaderboard")
 # What each room may import from the others (scenes -> models -> benchmark -> leaderboard);
-# models read datasets through the dataset reader only, never the generator (PyBullet).
+# models read datasets through the dataset reader only, never the generator (PyBullet); every
+# room writes files through scenes/files.py.
 ALLOWED = {
     "scenes": set(),
-    "models": {"voebench.scenes.dataset"},
+    "models": {"voebench.scenes.dataset", "voebench.scenes.files"},
     "benchmark": {"voebench.scenes", "voebench.models"},
-    "leaderboard": {"voebench.scenes.dataset", "voebench.scenes.design", "voebench.models.protocol",
-                    "voebench.benchmark"},
+    "leaderboard": {"voebench.scenes.dataset", "voebench.scenes.design", "voebench.scenes.files",
+                    "voebench.models.protocol", "voebench.models.kinds", "voebench.benchmark"},
 }
 
 
@@ -64,6 +65,41 @@ def test_arrows_run_one_way_and_no_private_name_crosses_a_room():
                 wrong.append(f"{path.relative_to(ROOT)} imports {module}")
             wrong += [f"{path.relative_to(ROOT)} uses private {module}.{n}" for n in names if n.startswith("_")]
     assert not wrong, "\n".join(wrong)
+
+
+def test_no_import_cycles():
+    """No two modules import each other, not even from inside a function (issue 28): every import
+    statement at any depth, `from package import module` counted as the module. A module importing
+    its own package's __init__ is how Python loads it, not a tie, and is left out."""
+    known = {".".join(["voebench", *p.relative_to(ROOT).with_suffix("").parts]).removesuffix(".__init__"): p
+             for _, p, _ in _sources()}
+    edges = {}
+    for room, path, package in _sources():
+        name = ".".join([package, path.stem]) if path.stem != "__init__" else package
+        targets = set()
+        for module, names in _imports(path, package):
+            for t in [f"{module}.{n}" if f"{module}.{n}" in known else module for n in names or [""]]:
+                t = t.rstrip(".")
+                while t and t not in known:
+                    t = t.rpartition(".")[0]
+                if t and t != name and not name.startswith(t + "."):
+                    targets.add(t)
+        edges[name] = targets
+    state, cycles = {}, []
+
+    def visit(node, stack):
+        state[node] = "open"
+        for nxt in sorted(edges.get(node, ())):
+            if state.get(nxt) == "open":
+                cycles.append(" -> ".join(stack[stack.index(nxt):] + [nxt]))
+            elif nxt not in state:
+                visit(nxt, stack + [nxt])
+        state[node] = "done"
+
+    for node in sorted(edges):
+        if node not in state:
+            visit(node, [node])
+    assert not cycles, "\n".join(cycles)
 
 
 def test_import_names_do_not_leak_outside_voebench(tmp_path):
@@ -131,17 +167,27 @@ class Brightness:
 
 
 @pytest.mark.slow
-def test_evaluate_takes_a_model_object_and_records_its_arguments(demo_suite, tmp_path):
+def test_evaluate_takes_a_model_object_and_records_its_arguments(demo_suite, demo_cache, tmp_path):
+    import pandas as pd
+
+    from voebench.scenes.dataset import read_clip, read_manifest
+
     data = demo_suite[0]
-    result = voebench.evaluate(Brightness(), data, tmp_path / "out", cache=tmp_path / "c", null_seeds=2,
+    result = voebench.evaluate(Brightness(), data, tmp_path / "out", cache=demo_cache, null_seeds=2,
                                batch_size=4, progress=False)
     saved = json.loads((tmp_path / "out" / "results.json").read_text())
     assert saved["model"]["id"] == "brightness@1" and result["metrics"] == saved["metrics"]
     assert saved["run"].pop("model").endswith("test_package:Brightness")
     assert saved["run"] == {"data": str(data), "format": "voebench", "out": str(tmp_path / "out"),
-                            "cache": str(tmp_path / "c"), "workers": 1, "batch_size": 4, "null_seeds": 2, "skip_bad": False, "scheduler": None,
+                            "cache": str(demo_cache), "workers": 1, "batch_size": 4, "null_seeds": 2, "skip_bad": False, "scheduler": None,
                             "timeout": None, "weights": None, "model_args": {}}
-    by_name = voebench.evaluate("frame-diff", data, tmp_path / "fd", cache=tmp_path / "c", null_seeds=2,
+    # scores.parquet holds what the object returned (in batches of 4), clip by clip
+    scores = pd.read_parquet(tmp_path / "out" / "scores.parquet").set_index("clip_id")["surprise"]
+    rows = read_manifest(data)
+    assert len(scores) == len(rows)
+    for row in rows:
+        np.testing.assert_array_equal(scores[row["clip_id"]], Brightness().surprise(read_clip(data / row["path"])["frames"]))
+    by_name = voebench.evaluate("frame-diff", data, tmp_path / "fd", cache=demo_cache, null_seeds=2,
                                 progress=False)
     assert by_name["run"]["model"] == "frame-diff"
     with pytest.raises(TypeError, match="already built"):

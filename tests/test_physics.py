@@ -7,7 +7,7 @@ from voebench.scenes.quadruplet import visible_pixels
 from voebench.scenes.spec import PARKING_X
 from voebench.scenes.world import World
 
-from .conftest import SEEDS
+from .renders import SEEDS
 
 CASES = [(n, c, s) for n in PRINCIPLES for c in CONDITIONS for s in SEEDS]
 

@@ -94,8 +94,7 @@ def test_objects_that_overlap_in_the_picture_are_in_different_depth_planes():
 
 
 def test_a_cut_object_is_completed_from_its_uncut_side():
-    from voebench.models.physics_tracker import Sighting
-    from voebench.models.scene_parse import Blob
+    from voebench.models.scene_parse import Blob, Sighting
 
     # an 8-pixel object whose left half is behind a screen: columns 24-27 seen, 20-23 hidden
     sliver = Sighting(Blob(31.5, 25.5, 32, (200, 40, 40), 28, 35, 24, 27), (True, False, False, False))
@@ -110,13 +109,13 @@ def test_a_cut_object_is_completed_from_its_uncut_side():
 def test_the_ceiling_on_the_demo_suite(demo_suite, tmp_path):
     """The positive control on real renders: voe-v2-mini, 28 quadruplets (measured: 27 right; the
     miss is a visible solidity quadruplet)."""
-    from voebench.benchmark.evaluate import attach_labels
-    from voebench.benchmark.metrics import quadruplet_table
+    from voebench.benchmark.formats import as_dataset
     from voebench.benchmark.runner import ModelInstance, score_dataset
+    from voebench.benchmark.scored import Scored
 
-    data = demo_suite[0]
+    data = as_dataset(demo_suite[0])
     scores, _ = score_dataset(ModelInstance(PhysicsTracker()), data, tmp_path, 1, progress=False)  # no stale cache
-    table = quadruplet_table(attach_labels(scores, data), "mean")
+    table = Scored.from_dataset(scores, data).table("mean")
     assert len(table) == 28
     assert table.accuracy.sum() >= 25, table[table.accuracy < 1]
     occluded = table[table.condition == "occluded"]

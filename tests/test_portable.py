@@ -58,37 +58,7 @@ def clips(suite):
     return [(r["clip_id"], read_clip(data / r["path"])["frames"]) for r in read_manifest(data)[:32]]
 
 
-def _tiny_folder(tmp_path_factory, model: str, config: str, settings: dict) -> str:
-    """A save_pretrained folder of a tiny random transformers model."""
-    transformers = pytest.importorskip("transformers")
-    torch.manual_seed(0)
-    folder = tmp_path_factory.mktemp(model)
-    getattr(transformers, model)(getattr(transformers, config)(**settings)).save_pretrained(folder)
-    return str(folder)
-
-
-@pytest.fixture(scope="module")
-def tiny_vjepa2(tmp_path_factory):
-    from .test_vjepa2_hf import TINY
-
-    return _tiny_folder(tmp_path_factory, "VJEPA2Model", "VJEPA2Config", TINY)
-
-
-@pytest.fixture(scope="module")
-def tiny_videomae(tmp_path_factory):
-    from .test_hf_adapters import VIDEOMAE
-
-    return _tiny_folder(tmp_path_factory, "VideoMAEForPreTraining", "VideoMAEConfig", VIDEOMAE)
-
-
-@pytest.fixture(scope="module")
-def tiny_vit(tmp_path_factory):
-    from .test_hf_adapters import VIT
-
-    return _tiny_folder(tmp_path_factory, "ViTModel", "ViTConfig", VIT)
-
-
-# The transformers adapters need weights: tiny random ones of their architecture.
+# The transformers adapters need weights: tiny random ones of their architecture (conftest.py).
 TINY_WEIGHTS = {"vjepa2-hf": "tiny_vjepa2", "videomae-hf": "tiny_videomae", "image-trajectory-hf": "tiny_vit"}
 
 # Every leaderboard model with its own code path (a world model's untrained null runs the trained
@@ -99,7 +69,7 @@ BUILT_IN = tuple(name for name, r in RECORDS.items() if not (r.kind == "null" an
 @pytest.mark.slow
 @pytest.mark.parametrize("name", BUILT_IN)
 def test_surprise_does_not_depend_on_the_batch(name, clips, request):
-    model = create(name, weights=request.getfixturevalue(TINY_WEIGHTS[name])) if name in TINY_WEIGHTS else create(name)
+    model = create(name, weights=str(request.getfixturevalue(TINY_WEIGHTS[name]))) if name in TINY_WEIGHTS else create(name)
     whole = _score_batch(model, clips, None)  # one batch of 32
     eights = _score_batch(model, clips[:8], None)  # the first 8 as a batch of 8
     ones = [_score_batch(model, [c], None)[0] for c in clips[:4]]  # and alone

@@ -6,7 +6,7 @@ from voebench.scenes.design import CONDITIONS, PRINCIPLES
 from voebench.scenes.camera import MIN_VISIBLE_PIXELS
 from voebench.scenes.quadruplet import visible_pixels
 
-from .conftest import SEEDS, build
+from .renders import SEEDS, build
 
 CASES = [(n, c, s) for n in PRINCIPLES for c in CONDITIONS for s in SEEDS]
 
@@ -40,7 +40,7 @@ CROSSED = {("solidity", "visible"), ("gravity", "visible"), ("causality", "visib
 @pytest.mark.parametrize("name,condition,seed", CASES)
 def test_design_is_as_documented(quadruplets, name, condition, seed):
     pair, _ = quadruplets[(name, condition, seed)]
-    assert pair.design == ("crossed" if (name, condition) in CROSSED else "splice")
+    assert pair.construction == ("crossed" if (name, condition) in CROSSED else "splice")
 
 
 @pytest.mark.parametrize("name,condition,seed", [c for c in CASES if c[:2] not in CROSSED])

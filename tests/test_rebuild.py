@@ -1,7 +1,8 @@
 """Kubric's rule: any clip can be rebuilt from its item record alone (specs + splice frame)."""
 import json
 
-from voebench.scenes.dataset import read_manifest, sha256_bytes
+from voebench.scenes.dataset import read_manifest
+from voebench.scenes.files import sha256_bytes
 from voebench.scenes.generate import GenerateConfig, generate
 from voebench.scenes.items import rebuild_clips
 
@@ -32,7 +33,7 @@ def test_playground_v2_covers_the_tests_bodies_and_events(tmp_path):
     """Design 2's playground (issue 12): its own samplers show walls, shelves, launches, near and far
     lanes, and objects hidden behind a screen in view and seen again — and its clips are rebuilt
     from their records like any other."""
-    from voebench.scenes.playground2 import EVENTS, coverage
+    from voebench.scenes.playground_events import EVENTS, coverage
 
     generate(GenerateConfig(out=str(tmp_path), split="train", clips=24, seed=11, design=2, workers=2), progress=False)
     _check_rebuilt(tmp_path)

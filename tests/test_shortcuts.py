@@ -2,27 +2,28 @@
 is no pixel event (the occluded condition), with the headline mean aggregation."""
 import pytest
 
-from voebench.benchmark.evaluate import attach_labels
+from voebench.benchmark.formats import as_dataset
 from voebench.benchmark.metrics import compute_metrics
 from voebench.benchmark.runner import ModelRef, score_dataset
+from voebench.benchmark.scored import Scored
 from voebench.models.registry import SHORTCUT_PROBES
 from voebench.scenes.design import DEFAULT_DESIGN, INHERENT_CUES, PRINCIPLES
 
 
 @pytest.fixture(scope="module")
-def nulls(suite, tmp_path_factory):
-    out, _ = suite
-    cache = tmp_path_factory.mktemp("cache")
-    return cache, [attach_labels(score_dataset(ModelRef("untrained-null", kwargs={"seed": s}), out, cache,
-                                               progress=False)[0], out) for s in range(3)]
+def nulls(suite, suite_cache):
+    data = as_dataset(suite[0])
+    cache = suite_cache
+    return cache, [Scored.from_dataset(score_dataset(ModelRef("untrained-null", kwargs={"seed": s}), data, cache,
+                                                     progress=False)[0], data) for s in range(3)]
 
 
 @pytest.mark.parametrize("probe", SHORTCUT_PROBES)
 def test_shortcut_probe_is_at_chance_on_occluded_violations(suite, nulls, probe):
-    out, _ = suite
+    data = as_dataset(suite[0])
     cache, null_runs = nulls
-    clips = attach_labels(score_dataset(ModelRef(probe), out, cache, progress=False)[0], out)
-    cells = compute_metrics(clips, null_runs)["mean"]["cells"]
+    scored = Scored.from_dataset(score_dataset(ModelRef(probe), data, cache, progress=False)[0], data)
+    cells = compute_metrics(scored, null_runs)["mean"]["cells"]
     leaks = []
     declared = INHERENT_CUES.get(DEFAULT_DESIGN, {})  # the suite fixture is of the default design
     for principle in PRINCIPLES:

@@ -28,11 +28,11 @@ json_values = st.recursive(st.none() | st.booleans() | st.integers() | st.floats
 
 
 @pytest.fixture(scope="module")
-def valid(demo_suite, tmp_path_factory):
+def valid(demo_suite, demo_cache, tmp_path_factory):
     data, _, _ = demo_suite
     out = tmp_path_factory.mktemp("valid")
     # submit recomputes the metrics with the suite's frozen nulls: this run needs none of its own
-    evaluate(ModelRef("frame-diff"), data, out, cache=tmp_path_factory.mktemp("cache"), null_seeds=0, progress=False)
+    evaluate(ModelRef("frame-diff"), data, out, cache=demo_cache, null_seeds=0, progress=False)
     (out / "card.json").write_text(json.dumps(CARD))
     validate(out)  # the unmutated submission is accepted
     return out

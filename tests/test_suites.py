@@ -9,10 +9,11 @@ from voebench.models.portable import SURPRISE_RTOL
 
 
 @pytest.mark.slow
-def test_freeze_rebuilds_the_committed_labels_and_null_scores(demo_suite, tmp_path):
+def test_freeze_rebuilds_the_committed_labels_and_null_scores(demo_suite, demo_cache, tmp_path):
     data, info, suite = demo_suite
     assert suites.hash_mismatch(suite, info) is None, f"{suite.name} does not reproduce on this platform"
-    suites.freeze(suite, data, cache=tmp_path / "cache", progress=False, directory=tmp_path)
+    # the session's demo cache: scores computed in this session, by whichever test needed them first
+    suites.freeze(suite, data, cache=demo_cache, progress=False, directory=tmp_path)
     assert (tmp_path / f"{suite.name}.labels.csv").read_bytes() == suite.labels_path.read_bytes()
     committed = sorted(suite.null_dir.glob("seed-*.parquet"))
     assert len(committed) == 10

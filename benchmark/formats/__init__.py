@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..cache import default_cache
 from .base import Dataset, FormatError
 from .intphys import looks_like as _is_intphys, open_intphys
 from .intphys2 import looks_like as _is_intphys2, open_intphys2
@@ -57,8 +58,6 @@ def open_dataset(root: str | Path, fmt: str | None = None, *, resize: int | None
     if frame_step < 1:
         raise FormatError(f"frame_step must be at least 1, got {frame_step}")
     if cache is None:
-        from voebench.benchmark.runner import default_cache
-
         cache = default_cache()
     return READERS[fmt][1](Path(root), resize=resize, frame_step=frame_step, cache=Path(cache), progress=progress)
 

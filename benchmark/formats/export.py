@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from voebench.scenes.dataset import MANIFEST_COLUMNS, content_hash, load_info, read_manifest, write_json, write_manifest
+from voebench.scenes.dataset import MANIFEST_COLUMNS, content_hash, load_info, read_manifest, write_manifest
+from voebench.scenes.files import write_json
 
 from . import intphys2
 from .base import FormatError
@@ -44,7 +45,7 @@ def export(suite: str | Path, out: str | Path, fmt: str = "mp4", codec: str = DE
     what export.json records."""
     from tqdm import tqdm
 
-    from voebench.benchmark.runner import frame_hashes
+    from voebench.benchmark.matching import frame_hashes
 
     if fmt not in EXPORT_FORMATS:
         raise FormatError(f"export format must be one of {', '.join(EXPORT_FORMATS)}, got {fmt!r}")
@@ -69,7 +70,7 @@ def export(suite: str | Path, out: str | Path, fmt: str = "mp4", codec: str = DE
     record = {"source": str(suite), "source_content_hash": info["content_hash"], "format": fmt, "codec": codec,
               "encoder": CODECS[codec]["codec"], "lossless": CODECS[codec]["lossless"], "clips": len(rows), "fps": fps}
     if fmt == "mp4":
-        from voebench.scenes.dataset import sha256_file
+        from voebench.scenes.files import sha256_file
 
         exported = [{**r, "path": str(written[r["clip_id"]].relative_to(out)), "sha256": sha256_file(written[r["clip_id"]])}
                     for r in rows]

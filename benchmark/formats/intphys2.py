@@ -29,7 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
-from voebench.scenes.dataset import atomic_write_text
+from voebench.scenes.files import atomic_write_text
 
 from .base import ClipReader, Dataset, FormatError, complete_rows, foreign_info, sha256_files
 from .video import decode_video, video_fps

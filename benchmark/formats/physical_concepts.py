@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from voebench.scenes.dataset import atomic_write_bytes
+from voebench.scenes.files import atomic_write_bytes
 
 from .base import ClipReader, Dataset, FormatError, complete_rows, foreign_info, sha256_files
 from .tfrecord import parse_example, read_tfrecord

@@ -12,10 +12,11 @@ Two codecs, both H.264 in an .mp4 container:
 """
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import numpy as np
+
+from voebench.scenes.files import atomic_path
 
 from .base import FormatError
 
@@ -36,12 +37,9 @@ def encode_video(path: Path, frames: np.ndarray, fps: float, codec: str = DEFAUL
     if codec not in CODECS:
         raise FormatError(f"codec must be one of {', '.join(CODECS)}, got {codec!r}")
     spec = CODECS[codec]
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.stem}.{os.getpid()}.tmp{path.suffix}")
     from fractions import Fraction
 
-    with av.open(str(tmp), "w", format="mp4") as container:
+    with atomic_path(path) as tmp, av.open(str(tmp), "w", format="mp4") as container:
         stream = container.add_stream(spec["codec"], rate=Fraction(fps).limit_denominator(1000))
         stream.width, stream.height = int(frames.shape[2]), int(frames.shape[1])
         stream.pix_fmt = spec["pix_fmt"]
@@ -49,7 +47,6 @@ def encode_video(path: Path, frames: np.ndarray, fps: float, codec: str = DEFAUL
         for frame in frames:
             container.mux(stream.encode(av.VideoFrame.from_ndarray(np.ascontiguousarray(frame), format="rgb24")))
         container.mux(stream.encode())
-    os.replace(tmp, path)
 
 
 def decode_video(path: Path) -> np.ndarray:

@@ -9,7 +9,7 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from .design import SCALES
+from .plan import SCALES
 from .study import StudyError
 
 SCHEMA = "voebench.human-answers/1"

@@ -4,7 +4,7 @@ results directory the harness reads like a model's (results.json, scores.parquet
 1. Every file is checked against its study (benchmark/human/answers.py); one bad file stops the
    run with the reason, unless `skip_invalid` (then it is listed as rejected). The same session
    twice is refused (one participant counted once).
-2. The attention rule written in study.json when the study was made (design.exclusion_rule)
+2. The attention rule written in study.json when the study was made (plan.exclusion_rule)
    decides who is kept; the excluded are listed with the reasons.
 3. A rating becomes an implausibility in [0, 1]: (6 - r) / 5 on the 1-6 scale, 1 - r on yes-no
    (1 = "could not happen"). A clip's score is the mean implausibility over the kept participants
@@ -88,11 +88,11 @@ def permuted(ratings: pd.DataFrame, seed: int) -> pd.DataFrame:
 def per_participant(kept: list[Participant], study: dict, ratings: pd.DataFrame) -> list[dict]:
     """Each participant's own quadruplet accuracy over the quadruplets of their list, scored by
     the same quadruplet table as the pooled headline (ties within its band count half)."""
-    from voebench.benchmark.metrics import quadruplet_table
+    from voebench.benchmark.scored import Scored
 
     out = []
     for p in kept:
-        table = quadruplet_table(clip_scores(ratings[ratings["session"] == p.session], study))
+        table = Scored(clip_scores(ratings[ratings["session"] == p.session], study)).table()
         out.append({"session": p.session, "form": p.form, "quadruplets": len(table),
                     "relative_accuracy": float(table["accuracy"].mean()),
                     "median_rt_ms": float(np.median([t.rt_ms for t in p.trials]))})
@@ -129,8 +129,10 @@ def human_results(answers: list[str | Path], out: str | Path, study_dir: str | P
                   skip_invalid: bool = False, null_seeds: int = NULL_SEEDS) -> dict:
     """Validate the answer files, apply the attention rule, write OUT as a results directory."""
     from voebench.benchmark import metrics
-    from voebench.benchmark.evaluate import quadruplet_records, versions
+    from voebench.benchmark.evaluate import versions
+    from voebench.benchmark.report import write_report
     from voebench.benchmark.results import SCHEMA, json_safe, write_results
+    from voebench.benchmark.scored import Scored
 
     if not answers:
         raise StudyError("no answer files given")
@@ -146,8 +148,9 @@ def human_results(answers: list[str | Path], out: str | Path, study_dir: str | P
     clips = clip_scores(ratings, study)
     if clips.empty:
         raise StudyError("no quadruplet has all four clips rated by a kept participant")
-    nulls = [clip_scores(permuted(ratings, seed), study) for seed in range(null_seeds)]
-    computed = metrics.compute_metrics(clips, nulls)
+    scored = Scored(clips)
+    nulls = [Scored(clip_scores(permuted(ratings, seed), study)) for seed in range(null_seeds)]
+    computed = metrics.compute_metrics(scored, nulls)
     counts = ratings.groupby("clip_id").size()
     own = per_participant(kept, study, ratings)
     human = {
@@ -164,7 +167,6 @@ def human_results(answers: list[str | Path], out: str | Path, study_dir: str | P
                                           "max": float(max(o["relative_accuracy"] for o in own))},
         "median_rt_ms": float(ratings["rt_ms"].median()),
     }
-    scored = set(clips["quad_id"])
     result = json_safe({
         "schema": SCHEMA,
         "suite": study["suite"],
@@ -177,10 +179,11 @@ def human_results(answers: list[str | Path], out: str | Path, study_dir: str | P
         "human": human,
         "versions": versions(),
         "skipped_clips": [],
-        "skipped_quadruplets": sorted({c["quad_id"] for c in study["clips"].values()} - scored),
+        "skipped_quadruplets": sorted({c["quad_id"] for c in study["clips"].values()} - set(clips["quad_id"])),
         "curves": {},
         "metrics": computed,
-        "quadruplets": quadruplet_records(clips, study.get("axes") or {}),
+        "quadruplets": scored.records(study.get("axes") or {}),
     })
     write_results(out, result, clips["clip_id"], clips["surprise"], MODEL_ID, None)
+    write_report(out)
     return result

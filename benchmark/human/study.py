@@ -2,7 +2,7 @@
 
 STUDY_DIR/index.html   the participant's page (benchmark/human/page.py), opens from file://
 STUDY_DIR/clips/*.png  one frame strip per clip (frames stacked top to bottom), opaque names
-STUDY_DIR/study.json   the experimenter's side: the design (benchmark/human/design.py), which
+STUDY_DIR/study.json   the experimenter's side: the plan (benchmark/human/plan.py), which
                        stimulus is which clip with its labels, the suite's identity, the rule
 STUDY_DIR/answers/     where the participants' downloaded files go (`voebench human-results`)
 """
@@ -10,15 +10,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
-import tempfile
 from pathlib import Path
 
 import numpy as np
 
 from voebench.scenes.dataset import DatasetError
+from voebench.scenes.files import atomic_folder, write_json
 
-from . import design
+from . import plan
 from .page import render
 
 SCHEMA = "voebench.human-study/1"
@@ -40,8 +39,8 @@ def frame_strip(frames: np.ndarray) -> bytes:
     return png.tobytes()
 
 
-def quadruplets(rows: list[dict]) -> list[design.Quad]:
-    """The design's view of the labelled clips; each impossible clip after the possible clip it was
+def quadruplets(rows: list[dict]) -> list[plan.Quad]:
+    """The plan's view of the labelled clips; each impossible clip after the possible clip it was
     spliced from (its partner)."""
     by_quad: dict[str, list[dict]] = {}
     for r in rows:
@@ -57,7 +56,7 @@ def quadruplets(rows: list[dict]) -> list[design.Quad]:
         if set(by_partner) != set(possible):
             raise StudyError(f"quadruplet {quad_id}: its impossible clips do not pair one-to-one with its possible "
                              "clips")
-        out.append(design.Quad(quad_id, g[0]["principle"], g[0]["condition"], tuple(possible),
+        out.append(plan.Quad(quad_id, g[0]["principle"], g[0]["condition"], tuple(possible),
                                tuple(by_partner[c] for c in possible)))
     return out
 
@@ -70,18 +69,19 @@ def study_id(record: dict) -> str:
 
 
 def make_study(suite_dir: str | Path, out: str | Path, clips: int = DEFAULT_CLIPS, seed: int = 0, scale: str = "1-6",
-               fps: float | None = None, repeats: int = design.REPEATS, catch: int = design.CATCH_PAIRS,
+               fps: float | None = None, repeats: int = plan.REPEATS, catch: int = plan.CATCH_PAIRS,
                data_format: str | None = None, progress: bool = True) -> dict:
     """Write a study of `suite_dir`'s test clips to `out` (which must not exist yet); returns study.json."""
     import pandas as pd
     from tqdm import tqdm
 
-    from voebench.benchmark.evaluate import attach_labels, suite_record
+    from voebench.benchmark.evaluate import suite_record
+    from voebench.benchmark.scored import attach_labels
     from voebench.benchmark.formats import open_dataset
-    from voebench.benchmark.runner import frame_hashes
+    from voebench.benchmark.matching import frame_hashes
 
-    if scale not in design.SCALES:
-        raise StudyError(f"--scale {scale!r}: expected one of {', '.join(design.SCALES)}")
+    if scale not in plan.SCALES:
+        raise StudyError(f"--scale {scale!r}: expected one of {', '.join(plan.SCALES)}")
     if clips < 8 or clips % 4:
         raise StudyError(f"--clips {clips}: expected a multiple of 4, at least 8 (whole quadruplets, two or more, "
                          "so that no two clips of one quadruplet follow each other)")
@@ -102,7 +102,7 @@ def make_study(suite_dir: str | Path, out: str | Path, clips: int = DEFAULT_CLIP
     table = attach_labels(pd.DataFrame({"clip_id": list(hashes), "frame_hashes": list(hashes.values())}), dataset)
     rows = table.to_dict("records")
     try:
-        forms = design.design(quadruplets(rows), clips // 4, seed, repeats, catch)
+        forms = plan.forms(quadruplets(rows), clips // 4, seed, repeats, catch)
     except ValueError as e:
         raise StudyError(f"{dataset.root}: {e}") from None
     order = np.random.default_rng([seed, 1]).permutation(sorted(strips))
@@ -115,7 +115,7 @@ def make_study(suite_dir: str | Path, out: str | Path, clips: int = DEFAULT_CLIP
         "scale": scale, "fps": float(fps or info.get("fps") or 16), "frames": int(n_frames),
         "design": {"clips_per_list": clips, "seed": seed, "repeats": repeats, "catch_pairs": catch,
                    "lists": len(forms) // 2, "forms": len(forms)},
-        "rule": design.exclusion_rule(scale),
+        "rule": plan.exclusion_rule(scale),
         "forms": [{"list": f["list"], "reversed": f["reversed"], "quadruplets": f["quadruplets"],
                    "trials": [[names[c], kind] for c, kind in f["trials"]]} for f in forms],
         "stimuli": {names[r["clip_id"]]: r["clip_id"] for r in rows},
@@ -125,24 +125,18 @@ def make_study(suite_dir: str | Path, out: str | Path, clips: int = DEFAULT_CLIP
     record["study_id"] = study_id(record)
     public = {"study_id": record["study_id"], "scale": scale, "fps": record["fps"], "frames": record["frames"],
               "forms": [[s for s, _ in f["trials"]] for f in record["forms"]]}
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
-    try:
+    if out.exists():
+        out.rmdir()  # empty, checked above
+    with atomic_folder(out) as tmp:
         (tmp / "clips").mkdir()
         (tmp / "answers").mkdir()
         for clip, name in names.items():
             (tmp / "clips" / f"{name}.png").write_bytes(strips[clip])
         (tmp / "index.html").write_text(render(public))
-        (tmp / "study.json").write_text(json.dumps(record, indent=1, sort_keys=True) + "\n")
+        write_json(tmp / "study.json", record)
         (tmp / "answers" / "README.txt").write_text(
             "Put the participants' downloaded answer files (answers-*.json) here, then run\n"
             f"  voebench human-results {out}/answers/*.json --out RESULTS_DIR\n")
-        if out.exists():
-            out.rmdir()  # empty, checked above
-        tmp.rename(out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
     return record
 
 

@@ -51,4 +51,4 @@ def sample(rng, condition, frames, fps, design=1):
     if condition == "occluded":
         b = a.replace_body(mover.replace(position=(x0 - v * delay / fps, 0.0, size / 2)))
         return Pair(a, b, ("mover",), axes=axes)
-    return Pair(a, a.replace_body(parked(mover, 0)), ("target",), design="crossed", axes=axes)
+    return Pair(a, a.replace_body(parked(mover, 0)), ("target",), construction="crossed", axes=axes)

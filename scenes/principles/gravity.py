@@ -72,4 +72,4 @@ def sample(rng, condition, frames, fps, design=1):
         a = a.replace_body(kerb)
     if condition == "occluded":
         return Pair(a, b, ("object", "bridge"), axes=axes)
-    return Pair(a, b, ("object",), design="crossed", axes=axes)
+    return Pair(a, b, ("object",), construction="crossed", axes=axes)

@@ -59,4 +59,4 @@ def sample(rng, condition, frames, fps, design=1):
         b = b.replace_body(post)
     if condition == "occluded":
         return Pair(a, b, ("object", "wall"), axes=axes)
-    return Pair(a, b, ("object",), design="crossed", axes=axes)
+    return Pair(a, b, ("object",), construction="crossed", axes=axes)

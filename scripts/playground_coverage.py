@@ -1,7 +1,7 @@
 """What the pretraining corpus shows: per design, the share of playground clips with each main
 event, with a screen, and with an object hidden behind an occluder in view and seen again.
 
-    python benchmarks/playground_coverage.py [--clips 60] [--seed 0] [--workers 2]
+    python scripts/playground_coverage.py [--clips 60] [--seed 0] [--workers 2]
 
 Generates into a scratch directory (removed afterwards) and prints one table per design."""
 from __future__ import annotations
@@ -12,7 +12,7 @@ from pathlib import Path
 
 from voebench.scenes.dataset import read_manifest
 from voebench.scenes.generate import GenerateConfig, generate
-from voebench.scenes.playground2 import coverage
+from voebench.scenes.playground_events import coverage
 
 
 def main() -> None:

@@ -1,7 +1,7 @@
 """The audit of a sweep suite, level by level: every structural check and every audit probe's
 quadruplet accuracy per (cell, level), with the exact two-sided p (Holm over the table).
 
-    python benchmarks/sweep_audit.py runs/voe-v2-sweep-occlusion
+    python scripts/sweep_audit.py runs/voe-v2-sweep-occlusion
 
 `voebench audit` judges whole cells; a sweep's claim is that each level is a valid suite of its own.
 A level passes when no structural check fails and no probe departs from 50 % (occluded cells:
@@ -15,9 +15,10 @@ from pathlib import Path
 import pandas as pd
 
 from voebench.benchmark.audit import CHECKS, structure, two_sided
-from voebench.benchmark.evaluate import attach_labels
-from voebench.benchmark.metrics import ALPHA, holm, quadruplet_table
+from voebench.benchmark.formats import as_dataset
+from voebench.benchmark.metrics import ALPHA, holm
 from voebench.benchmark.runner import ModelRef, score_dataset
+from voebench.benchmark.scored import Scored
 from voebench.models.registry import AUDIT_PROBES
 from voebench.scenes.dataset import load_info
 from voebench.scenes.design import INHERENT_CUES
@@ -32,9 +33,10 @@ def main() -> None:
     level = {p.stem: json.loads(p.read_text())["meta"]["sweep"]["level"] for p in (data / "items").glob("*.json")}
     checks = structure(data, progress=False).assign(level=lambda d: d["quad_id"].map(level))
     rows = []
+    dataset = as_dataset(data)
     for probe in AUDIT_PROBES:
-        scores, _ = score_dataset(ModelRef(probe), data, progress=False)
-        table = quadruplet_table(attach_labels(scores, data), "mean").assign(level=lambda d: d["quad_id"].map(level))
+        scores, _ = score_dataset(ModelRef(probe), dataset, progress=False)
+        table = Scored.from_dataset(scores, dataset).table("mean").assign(level=lambda d: d["quad_id"].map(level))
         for (principle, condition, lvl), g in table.groupby(["principle", "condition", "level"]):
             right, wrong = int((g["accuracy"] == 1).sum()), int((g["accuracy"] == 0).sum())
             rows.append({"probe": probe, "principle": principle, "condition": condition, "level": lvl,

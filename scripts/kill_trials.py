@@ -2,7 +2,7 @@
 rerun to completion, and compared with an uninterrupted run (same hashes, no truncated or
 duplicated clip or score). Prints a table and draws docs/kill_trials.png.
 
-    python benchmarks/kill_trials.py [--trials 20] [--figure docs/kill_trials.png]
+    python scripts/kill_trials.py [--trials 20] [--figure docs/kill_trials.png]
 """
 from __future__ import annotations
 
@@ -83,7 +83,8 @@ def main() -> None:
                 timed(cmd)
                 ok = json.loads((case / "dataset.json").read_text())["content_hash"] == ref_hash
                 # every clip whole: its bytes hash to the manifest's sha256
-                from voebench.scenes.dataset import read_manifest, sha256_file
+                from voebench.scenes.dataset import read_manifest
+                from voebench.scenes.files import sha256_file
                 ok &= all(sha256_file(case / r["path"]) == r["sha256"] for r in read_manifest(case))
             else:
                 env = dict(os.environ, VOEBENCH_CACHE=str(case / "cache"))

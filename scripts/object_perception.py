@@ -3,7 +3,7 @@ rendered: over a test suite, the share of frames where the number of visible slo
 number of objects the masks show (at least MIN_AREA pixels), and, in every possible clip whose
 manipulated object is hidden and seen again, whether it comes back in the slot it left.
 
-    python benchmarks/object_perception.py runs/voe-v2 [--per-cell 5]
+    python scripts/object_perception.py runs/voe-v2 [--per-cell 5]
 
 Masks and specs are read here only to grade the perception; the model never sees them."""
 from __future__ import annotations

@@ -2,7 +2,7 @@
 the near-lossless h264 codec) and print one table: are the metrics identical? The h264 export is
 scored as if matched (the harness itself refuses it a headline) to show what a lossy codec does.
 
-    python benchmarks/export_roundtrip.py runs/voe-v2-mini --work runs/roundtrip
+    python scripts/export_roundtrip.py runs/voe-v2-mini --work runs/roundtrip
 
 Exports go to WORK/<format>-<codec>, results to WORK/results/<model>/<export>. Scores are cached
 (VOEBENCH_CACHE), so a second run only rebuilds the table."""
@@ -15,7 +15,7 @@ from pathlib import Path
 import voebench
 from voebench.benchmark.evaluate import evaluate
 from voebench.benchmark.formats import open_dataset
-from voebench.benchmark.formatting import pct
+from voebench.benchmark.number_text import pct
 from voebench.benchmark.runner import ModelRef
 from voebench.models.registry import BUNDLED
 

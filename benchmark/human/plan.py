@@ -1,4 +1,4 @@
-"""The design of a human study: which quadruplets each participant sees, in which order, and the
+"""The plan of a human study: which quadruplets each participant sees, in which order, and the
 attention checks, all from one seed. Pure functions of the study's clips; no files.
 
 - **Lists.** Every quadruplet of the suite is in exactly one list; a list holds whole
@@ -174,7 +174,7 @@ def catch_quads(all_quads: list[Quad], listed: list[Quad], rng: np.random.Genera
     return chosen
 
 
-def design(quads: list[Quad], per_list: int, seed: int, repeats: int = REPEATS, catch: int = CATCH_PAIRS) -> list[dict]:
+def forms(quads: list[Quad], per_list: int, seed: int, repeats: int = REPEATS, catch: int = CATCH_PAIRS) -> list[dict]:
     """The forms of a study: [{list, reversed, trials: [(clip, kind)]}], two per list."""
     rng = np.random.default_rng(seed)
     forms = []

@@ -1,4 +1,5 @@
-"""The small shared base of the world models trained here.
+"""What every world model trained here shares (kind "world model" in models/registry.py; models/train.py
+trains them).
 
 `Network`: what every trainable network has besides its own layers — a name, a config
 dataclass, `loss` for training, `surprise` for scoring. `TrainedModel`: the protocol side of
