@@ -7,8 +7,9 @@ One package, four rooms (the repository's top-level folders), arrows one way:
 
 and on top the public API below (voebench/api.py), which the `voebench` command maps to.
 """
-from .api import (SuiteMismatch, audit, build_leaderboard, check_model, compare, evaluate, export, generate_suite,
+from .api import (IgnoredSettings, SuiteMismatch, audit, build_leaderboard, check_model, compare, evaluate, export, generate_suite,
                   human_results, human_study, report, run, submit, train)
 
 __all__ = ["generate_suite", "audit", "check_model", "evaluate", "train", "submit", "build_leaderboard", "run",
-           "report", "compare", "export", "human_study", "human_results", "SuiteMismatch"]
+           "report", "compare", "export", "human_study", "human_results", "SuiteMismatch",
+           "IgnoredSettings"]
