@@ -23,6 +23,8 @@ import math
 
 import numpy as np
 
+from .plotting import png, pyplot
+
 BINS = 4
 THRESHOLD = 0.75
 RIDGE = 0.1
@@ -181,12 +183,7 @@ def draw(ax, curves: dict[str, dict], title: str = "") -> None:
 
 def figure(axis: str, by_cell: dict[tuple[str, str], dict[str, dict]]) -> bytes:
     """PNG: one panel per cell ({cell: {model: curve}}), accuracy against `axis`."""
-    import io
-
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    plt = pyplot()
 
     cells = sorted(by_cell)
     cols = min(4, len(cells))
@@ -210,7 +207,4 @@ def figure(axis: str, by_cell: dict[tuple[str, str], dict[str, dict]]) -> bytes:
     else:
         axes[0, 0].legend(fontsize=6, loc="lower left")
         fig.tight_layout()
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=100)
-    plt.close(fig)
-    return buf.getvalue()
+    return png(fig, dpi=100)

@@ -8,6 +8,7 @@ import numpy as np
 from voebench.scenes.files import atomic_write_bytes
 from voebench.scenes.design import CONDITIONS
 
+from .plotting import png, pyplot
 from .number_text import ci, effect, p_value, pct
 from .metrics import DETECTED_MEANS
 from .results import detected_cells, load_results
@@ -117,12 +118,7 @@ def detected_fraction(mean: dict, condition: str = "overall") -> str:
 
 
 def accuracy_figure(result: dict) -> bytes:
-    import io
-
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    plt = pyplot()
 
     cells = result["metrics"]["mean"]["cells"]
     principles = sorted(cells)
@@ -156,19 +152,11 @@ def accuracy_figure(result: dict) -> bytes:
     ax.set_title(f"{result['model']['id']}  (* detected)")
     ax.legend(loc="lower right", fontsize=8)
     fig.tight_layout()
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=110)
-    plt.close(fig)
-    return buf.getvalue()
+    return png(fig, dpi=110)
 
 
 def surprise_around_reveal_figure(result: dict) -> bytes:
-    import io
-
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    plt = pyplot()
 
     curves = result.get("curves", {})
     principles = sorted(curves)
@@ -192,10 +180,7 @@ def surprise_around_reveal_figure(result: dict) -> bytes:
     axes[-1, 0].set_xlabel("frames from reveal", fontsize=8)
     axes[0, 0].set_ylabel("mean surprise", fontsize=8)
     fig.tight_layout()
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=100)
-    plt.close(fig)
-    return buf.getvalue()
+    return png(fig, dpi=100)
 
 
 def difficulty(result: dict) -> dict:

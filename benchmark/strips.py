@@ -4,13 +4,14 @@ with them). The four clips (A, B and the two impossible ones) are rows; the spli
 reveal are marked."""
 from __future__ import annotations
 
-import io
 import json
 from pathlib import Path
 
 import numpy as np
 
 from voebench.scenes.dataset import read_clip
+
+from .plotting import png, pyplot
 
 ROLES = ("A", "B", "AB", "BA")
 
@@ -29,10 +30,7 @@ def quadruplet_clips(data: Path, quad_id: str) -> tuple[dict, dict[str, dict]]:
 def strip_figure(data: Path, quad_id: str, model, frames: range | None = None, scale: int = 2) -> bytes:
     """A PNG: for each clip a row of frames and, under it, the model's surprise per frame.
     `model` is anything with surprise(frames) -> per-frame surprise (the model protocol)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    plt = pyplot()
 
     record, clips = quadruplet_clips(data, quad_id)
     n = len(clips["A"]["frames"])
@@ -70,7 +68,4 @@ def strip_figure(data: Path, quad_id: str, model, frames: range | None = None, s
     fig.suptitle(f"{quad_id}: frames {frames.start}-{frames.stop - 1}, {getattr(model, 'name', '')} surprise per "
                  "frame (clip total at the left)", fontsize=8)
     fig.tight_layout()
-    out = io.BytesIO()
-    fig.savefig(out, format="png", dpi=110)
-    plt.close(fig)
-    return out.getvalue()
+    return png(fig, dpi=110)
