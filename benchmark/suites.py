@@ -24,6 +24,30 @@ class SuiteError(ValueError):
 
 
 @dataclass(frozen=True)
+class Power:
+    """What a suite's size lets the detection rule see (benchmark/power.py, docs/power.md; stated in
+    the toml and checked against the simulation by tests/test_power.py): the power to detect a cell
+    of true accuracy `accuracy` with the other cells at chance, the lowest true accuracy detected
+    with power `target` (None: none is), and half the width of a cell's 95 % CI at `accuracy`."""
+
+    accuracy: float
+    target: float
+    power: float
+    ci_half_width: float
+    detectable: float | None = None
+
+    def sentence(self, per_cell: int) -> str:
+        """The suite's power in words, for its leaderboard."""
+        if self.detectable is None:
+            return (f"Power: with {per_cell} quadruplets a cell no cell can be detected, whatever a model's accuracy "
+                    "(docs/power.md).")
+        return (f"Power: with {per_cell} quadruplets a cell, a cell is detected with probability {self.target:g} only "
+                f"from a true accuracy of {self.detectable:.0%} (the other cells at chance); one at "
+                f"{self.accuracy:.0%} with probability {self.power:.2f}; a cell's 95 % CI is ±{100 * self.ci_half_width:.0f} "
+                f"points at {self.accuracy:.0%} (docs/power.md).")
+
+
+@dataclass(frozen=True)
 class Suite:
     name: str
     description: str
@@ -40,6 +64,7 @@ class Suite:
     principles: tuple[str, ...] = ()  # a subset of the principles (empty: all)
     conditions: tuple[str, ...] = ()  # a subset of the conditions (empty: both)
     sweep: str = ""  # a controlled sweep, AXIS=LO:HI:N (scenes/sweep.py); per_condition is per level
+    power: Power | None = None  # what the suite's size can detect ([power] in its toml; docs/power.md)
 
     @property
     def labels_path(self) -> Path:
@@ -88,7 +113,7 @@ def load(name: str) -> Suite:
     return Suite(d["name"], d.get("description", ""), int(d["seed"]), int(d["per_condition"]), int(d["resolution"]),
                  int(d["frames"]), ref.get("content_hash", ""), ref.get("pybullet", ""), ref.get("platform", ""),
                  int(d.get("design", 1)), d.get("retired", ""), d.get("look", "flat"), tuple(d.get("principles", ())),
-                 tuple(d.get("conditions", ())), d.get("sweep", ""))
+                 tuple(d.get("conditions", ())), d.get("sweep", ""), Power(**d["power"]) if "power" in d else None)
 
 
 def names() -> list[str]:

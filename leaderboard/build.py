@@ -117,7 +117,7 @@ def detected_text(count: int | None) -> str:
     return "n/a" if count is None else f"{count}/{len(CELLS)}"  # people's ratings have no effect to detect
 
 
-def to_markdown(rows: list[dict], suite: str) -> str:
+def to_markdown(rows: list[dict], suite: str, note: str = "") -> str:
     head = ("| rank | model | kind | accuracy [95% CI] | effect | visible | occluded | "
             + " | ".join(p[:5] for p in PRINCIPLES) + " | localisation | detected cells | params | date |")
     lines = [f"# voebench leaderboard — suite {suite}", "",
@@ -125,7 +125,7 @@ def to_markdown(rows: list[dict], suite: str) -> str:
              "References (untrained nulls, shortcut and audit probes) show what a score means without physics; "
              "the *ceiling* (a hand-built physics tracker, not learned) shows what the suite can measure; rows "
              "marked *people* are human baselines (`voebench human-results`: mean ratings of the participants kept by "
-             "the study's attention rule), never ranked among the models.",
+             "the study's attention rule), never ranked among the models." + (f" {note}" if note else ""),
              "", head, "|" + "---|" * (head.count("|") - 1)]
     for r in rows:
         params = f"{r['parameters'] / 1e6:.1f} M" if r["parameters"] else "–"
@@ -206,7 +206,8 @@ def build(suite_name: str = suites.LEADERBOARD_SUITE, root: Path = SUBMISSIONS, 
     out = Path(out)
     atomic_write_text(out / "leaderboard.csv", to_csv(rows))
     former = [s for s in retired(root) if s.name != suite_name]
-    text = to_markdown(rows, suite_name)
+    power = suite.power.sentence(suite.per_condition) if suite.power else ""
+    text = to_markdown(rows, suite_name, power)
     for old in former:
         text += (f"\n## Retired: {old.name}\n\n{old.name} is retired: {old.retired}.\n\n"
                  + to_markdown(ranked(latest_entries(root, old.name)), old.name).split("\n", 2)[2])
@@ -218,7 +219,7 @@ def build(suite_name: str = suites.LEADERBOARD_SUITE, root: Path = SUBMISSIONS, 
         for gif in assets.glob("*.gif"):
             gif.unlink()
     description = suite.description + "".join(f" Retired: {old.name} ({old.retired}); its table is in LEADERBOARD.md."
-                                              for old in former)
+                                              for old in former) + (f" {power}" if power else "")
     page_data = {"suite": suite_name, "suite_hash": suite.content_hash, "description": description,
                  "principles": PRINCIPLES, "conditions": CONDITIONS, "rows": rows,
                  "gallery": gallery(entries, suite, data, assets), "sweeps": sweep_sections(sweeps, assets)}

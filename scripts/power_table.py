@@ -2,12 +2,16 @@
 the Markdown of docs/power.md (benchmark/power.py simulates the rule as metrics applies it).
 
     python scripts/power_table.py > docs/power.md
+    python scripts/power_table.py --suite voe-v2     # the [power] section of the suite's toml
 """
 from __future__ import annotations
+
+import argparse
 
 from voebench.benchmark.metrics import ALPHA, MIN_EFFECT
 from voebench.benchmark.power import (DRAWS, TARGET_ACCURACY, TARGET_POWER, Scenario, ci_half_width,
                                       decisions_agree, detectable_accuracy, power, smallest_n)
+from voebench.benchmark.suites import load
 from voebench.scenes.design import CELLS
 
 SIZES = (20, 30, 40, 45, 48, 50, 52, 53, 55, 60, 80, 100)
@@ -22,7 +26,23 @@ def table(scenario_of) -> list[str]:
     return lines
 
 
+def suite_section(name: str) -> str:
+    """The [power] section of a suite's toml, for its quadruplets a cell."""
+    n = load(name).per_condition
+    detectable = detectable_accuracy(n)
+    lines = ["[power]", f"accuracy = {TARGET_ACCURACY}", f"target = {TARGET_POWER}",
+             f"power = {power(n, Scenario(TARGET_ACCURACY)):.2f}", f"ci_half_width = {ci_half_width(n):.3f}"]
+    lines.append(f"detectable = {detectable}" if detectable is not None else "# detectable: none")
+    return "\n".join(lines)
+
+
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--suite", help="print the [power] section of this suite's toml instead")
+    args = parser.parse_args()
+    if args.suite:
+        print(suite_section(args.suite))
+        return
     checks = [decisions_agree(n, s) for n, s in ((20, Scenario(0.8)), (21, Scenario(0.75, ties=0.1, effect=0.2)),
                                                   (50, Scenario(0.7, others=0.7)))]
     chosen, from_on = smallest_n(), smallest_n(from_on=True)

@@ -41,3 +41,21 @@ def test_the_chosen_size_and_the_interval():
     assert smallest_n(candidates=range(44, 60)) == 50
     assert smallest_n(candidates=range(44, 70), from_on=True) == 53
     assert ci_half_width(20) == pytest.approx(0.175, abs=0.01) and ci_half_width(50) < ci_half_width(20)
+
+
+def test_every_suite_states_the_power_its_size_has():
+    """The [power] section of a suite's toml is what benchmark/power.py computes for its size;
+    every suite with a board (the leaderboard suite and the demo's) states one."""
+    from voebench.benchmark import suites
+    from voebench.benchmark.power import detectable_accuracy
+    from voebench.scenes.design import DEMO_SUITE, LEADERBOARD_SUITE
+
+    stated = {name: suites.load(name) for name in suites.names() if suites.load(name).power}
+    assert {LEADERBOARD_SUITE, DEMO_SUITE} <= set(stated)
+    for name, suite in stated.items():
+        p, n = suite.power, suite.per_condition
+        assert round(power(n, Scenario(p.accuracy)), 2) == p.power, name
+        assert detectable_accuracy(n, p.target) == p.detectable, name
+        assert round(ci_half_width(n, p.accuracy), 3) == p.ci_half_width, name
+    assert "from a true accuracy of 89%" in stated[LEADERBOARD_SUITE].power.sentence(20)
+    assert "no cell can be detected" in stated[DEMO_SUITE].power.sentence(2)
