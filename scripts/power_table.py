@@ -22,7 +22,7 @@ def table(scenario_of) -> list[str]:
     lines = ["| quadruplets a cell | " + " | ".join(f"{a:.0%}" for a in ACCURACIES) + " |",
              "|---|" + "---|" * len(ACCURACIES)]
     for n in SIZES:
-        lines.append(f"| {n} | " + " | ".join(f"{power(n, scenario_of(a)):.2f}" for a in ACCURACIES) + " |")
+        lines.append(f"| {n} | " + " | ".join(f"{power(n, scenario_of(a)):.3f}" for a in ACCURACIES) + " |")
     return lines
 
 
