@@ -13,8 +13,7 @@ from pathlib import Path
 import numpy as np
 import torch
 import torch.nn.functional as F
-
-from .checkpoint import sha256_file
+from voebench.scenes.files import sha256_file
 
 IMAGENET_MEAN = torch.tensor([0.485, 0.456, 0.406], dtype=torch.float64)
 IMAGENET_STD = torch.tensor([0.229, 0.224, 0.225], dtype=torch.float64)

@@ -20,8 +20,8 @@ from pathlib import Path
 import numpy as np
 import torch
 import torch.nn.functional as F
+from voebench.scenes.files import sha256_file
 
-from .checkpoint import sha256_file
 from .device import resolve_device, resolve_dtype
 from .hf_common import load_pretrained_strict, video_transform
 from .nets import CONTEXT, WINDOW, windowed_surprise

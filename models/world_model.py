@@ -15,8 +15,9 @@ from pathlib import Path
 import numpy as np
 import torch
 from torch import nn
+from voebench.scenes.files import sha256_file
 
-from .checkpoint import CheckpointError, load, read_card, sha256_file
+from .checkpoint import CheckpointError, load, read_card
 from .device import resolve_device, resolve_dtype
 
 CHECKPOINT_DIR = Path(__file__).parent / "checkpoints"
